@@ -1,0 +1,1 @@
+"""Answer-key content (data, not code): installed as the package `hw4_answers`."""

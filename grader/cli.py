@@ -1,0 +1,126 @@
+"""The `grader` command: check a submission, write a student template, write the answer key.
+
+Exit status: 0 when grading ran (whatever the score); 2 for bad input (missing
+folder, unreadable options); 3 when a check itself failed (a grader bug: the
+results are still written, and the failing checks are named).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+import grader
+from grader.engine import Options, grade, parse_only
+from grader.render import csv_out, gradescope, json_out, junit, terminal
+from grader.sheet_schema import render_template
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _fail(message: str) -> None:
+    click.echo(f"grader: error: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically, so that an interrupted run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(grader.__version__, prog_name="grader")
+def main() -> None:
+    """Grade HW4 submissions and build its answer key."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "fa", "both"]), default="en", show_default=True,
+              help="Language of the feedback in the terminal.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the full results as JSON.")
+@click.option("--gradescope", "gradescope_path", type=click.Path(path_type=Path),
+              help="Write Gradescope's results.json.")
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write one CSV row for this submission.")
+@click.option("--only", "only", multiple=True, help="Questions to grade, e.g. q05,q06 (default: all).")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds allowed for each call into the student's code.")
+@click.option("--load-timeout", type=float, default=30.0, show_default=True,
+              help="Seconds allowed for loading each of the student's files.")
+@click.option("--memory-mb", type=int, default=2048, show_default=True, help="Memory limit for the student's code.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
+          csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
+          quiet: bool) -> None:  # fmt: skip
+    """Grade the submission in folder PATH."""
+    if not path.exists():
+        _fail(f"{path}: no such folder (give the folder that holds the student's files)")
+    if not path.is_dir():
+        _fail(f"{path}: not a folder (give the folder that holds the student's files)")
+    if timeout <= 0 or load_timeout <= 0 or memory_mb < 256:
+        _fail("--timeout and --load-timeout must be positive and --memory-mb at least 256")
+    try:
+        selected = parse_only(only) if only else None
+    except ValueError as error:
+        _fail(str(error))
+    options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
+    if selected is not None:
+        options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
+    console = Console(stderr=False, highlight=False)
+    if quiet:
+        report, internal = grade(path, options)
+    else:
+        with console.status("grading…") as status:
+            report, internal = grade(path, options, progress=lambda text: status.update(f"grading: {text}"))
+    outputs = {json_path: json_out.render, gradescope_path: gradescope.render, junit_path: junit.render}
+    for target, render in outputs.items():
+        if target is not None:
+            _write(target, render(report))
+    if csv_path is not None:
+        _write(csv_path, csv_out.render([report]))
+    if not quiet:
+        terminal.render(report, console, lang)
+    if internal:
+        for line in internal:
+            click.echo(f"grader: internal error: {line}", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path, force: bool) -> None:
+    """Write a student template into DIRECTORY: the answer sheet and function stubs."""
+    stubs = resources.files("hw4_templates") / "student"
+    files = {"answer_sheet.yaml": render_template()}
+    for stub in sorted(stubs.iterdir(), key=lambda p: p.name):
+        if stub.name.endswith(".py"):
+            files[stub.name] = stub.read_text(encoding="utf-8")
+    existing = [name for name in files if (directory / name).exists()]
+    if existing and not force:
+        _fail(f"{directory}: {', '.join(existing)} already exist; use --force to overwrite")
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        _write(directory / name, text)
+    click.echo(f"wrote {', '.join(files)} to {directory}")
+
+
+@main.command()
+@click.option("--json", "json_path", type=click.Path(path_type=Path), required=True,
+              help="Write the reference values of the answer key as JSON.")
+def key(json_path: Path) -> None:
+    """Write the reference values the answer key is built from."""
+    from grader.key import key_values
+
+    _write(json_path, json.dumps(key_values(), ensure_ascii=False, indent=2) + "\n")
+    click.echo(f"wrote {json_path}")

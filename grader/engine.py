@@ -1,0 +1,210 @@
+"""Grading one submission: discover, load in the sandbox, run the checks, collect results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import grader
+from grader import answers
+from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
+from grader.context import QuestionContext
+from grader.registry import CheckSpec, Verdict, collect
+from grader.results import (
+    QUESTION_IDS,
+    Bilingual,
+    CheckResult,
+    GradeReport,
+    QuestionResult,
+    Status,
+    SubmissionNote,
+    round_points,
+)
+from grader.sandbox.client import Definition, Sandbox, StudentCodeFailure, UnitReport
+from grader.sandbox.confine import Limits
+from grader.submission import discover
+
+# Questions whose checks call student code; the others only read the answer sheet.
+CODE_QUESTIONS = frozenset({"q01", "q02", "q03", "q06", "q07"})
+
+
+@dataclass(frozen=True)
+class Options:
+    only: frozenset[str] = frozenset(QUESTION_IDS)
+    call_timeout: float = 10.0
+    load_timeout: float = 30.0
+    memory_bytes: int = 2 * 1024**3
+
+
+class InternalError(Exception):
+    """A check itself failed (our bug). The run finishes; the CLI then exits non-zero."""
+
+
+def protected_paths(submission_root: Path) -> list[Path]:
+    """What the child must not see: the grader's code and data, and the submission folder itself."""
+    import hw4_answers
+    import hw4_templates
+
+    import reference
+
+    paths = [Path(grader.__file__).parent, Path(reference.__file__).parent]
+    paths += [Path(p) for m in (hw4_answers, hw4_templates) for p in m.__path__]
+    project = Path(grader.__file__).resolve().parent.parent
+    if (project / "pyproject.toml").is_file() and (project / "grader").is_dir():
+        # A source checkout: hide everything in it (tests hold other submissions)
+        # except the folder the Python interpreter lives in.
+        import sys
+
+        prefix = Path(sys.prefix).resolve()
+        for entry in project.iterdir():
+            if entry.resolve() != prefix and entry.resolve() not in prefix.parents:
+                paths.append(entry)
+    paths.append(submission_root.resolve())
+    return paths
+
+
+def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[SubmissionNote]:
+    notes = []
+    for report in reports:
+        unit = report.unit
+        if report.hung:
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: did not finish loading within {load_timeout:g} s (or crashed); "
+                "only its imports, functions, classes and constants were loaded",
+                f"{unit.file}: بارگذاری آن در {load_timeout:g} ثانیه تمام نشد (یا از کار افتاد)؛ "
+                "فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
+        for cell in report.cells:
+            where = unit.file if cell.get("index") is None else f"{unit.file} (cell {cell['index']})"
+            syntax = cell.get("syntax_error")
+            if syntax:
+                hint_en = hint_fa = ""
+                if str(syntax.get("text", "")).rstrip().endswith("="):
+                    hint_en = " It looks like a line with a blank right-hand side, as in the handed-out file: complete it."
+                    hint_fa = " به نظر می‌رسد سمت راست یک خط خالی مانده است، مانند فایل داده‌شده: آن را کامل کنید."
+                notes.append(SubmissionNote("syntax", Bilingual(
+                    f"{where}, line {syntax.get('line')}: SyntaxError ({syntax.get('message')}); "
+                    f"this {'cell' if cell.get('index') is not None else 'file'} was skipped.{hint_en}",
+                    f"{where}، خط {syntax.get('line')}: خطای نحوی ({syntax.get('message')})؛ "
+                    f"این {'سلول' if cell.get('index') is not None else 'فایل'} کنار گذاشته شد.{hint_fa}")))  # fmt: skip
+            for error in cell.get("errors", []):
+                notes.append(SubmissionNote("import", Bilingual(
+                    f"{where}, line {error.get('line')}: {error.get('message')} — the rest was still loaded",
+                    f"{where}، خط {error.get('line')}: {error.get('message')} — بقیهٔ کد همچنان بارگذاری شد")))  # fmt: skip
+            if cell.get("output"):
+                size = len(str(cell["output"]))
+                notes.append(SubmissionNote("output", Bilingual(
+                    f"{where}: printed {size} characters while loading (ignored)",
+                    f"{where}: هنگام بارگذاری {size} نویسه چاپ کرد (نادیده گرفته شد)")))  # fmt: skip
+    return notes
+
+
+def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> CheckResult:
+    try:
+        verdict = spec.function(ctx)
+    except StudentCodeFailure as failure:
+        verdict = Verdict(Fraction(0), failure.message, crashed=failure.kind != "not_implemented")
+    except Exception as error:  # our bug: say so, keep grading the rest
+        internal.append(f"{spec.check_id}: {type(error).__name__}: {error}")
+        verdict = Verdict(Fraction(0), Bilingual(
+            f"internal grader error in this check ({type(error).__name__}); please report it to the TAs",
+            f"خطای داخلی تصحیح‌گر در این بررسی ({type(error).__name__})؛ لطفاً به دستیاران آموزشی گزارش دهید"),
+            crashed=True)  # fmt: skip
+    score = round_points(float(verdict.fraction) * spec.points)
+    if verdict.crashed:
+        status = Status.ERROR
+    elif verdict.fraction == 1:
+        status, score = Status.PASSED, spec.points
+    elif verdict.fraction == 0 or score == 0:
+        status, score = Status.FAILED, 0.0
+    else:
+        status = Status.PARTIAL
+    return CheckResult(
+        check_id=spec.check_id, title=spec.title, status=status, score=score, max_score=spec.points,
+        feedback=verdict.feedback, visibility=spec.visibility, manual_review=verdict.manual_review,
+        bonus=spec.bonus, details=verdict.details,
+    )  # fmt: skip
+
+
+def grade(
+    root: Path,
+    options: Options | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[GradeReport, list[str]]:
+    """Grade one submission folder. Returns the report and any internal (grader) errors."""
+    options = options or Options()
+    started = time.perf_counter()
+    registry = collect()
+    submission = discover(root)
+    notes = list(submission.notes)
+    sheet_path, extra = find_sheet(root)
+    sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
+    if sheet_path is None:
+        notes.append(SubmissionNote("sheet", Bilingual(
+            "No answer sheet (answer_sheet.yaml) was found; `grader init` writes an empty one.",
+            "پاسخ‌نامه (answer_sheet.yaml) پیدا نشد؛ دستور `grader init` یک پاسخ‌نامهٔ خالی می‌سازد.")))  # fmt: skip
+    for path in extra:
+        notes.append(SubmissionNote("sheet", Bilingual(
+            f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]
+            f"{path.relative_to(root)} نادیده گرفته شد: پاسخ‌نامهٔ استفاده‌شده {sheet_path.relative_to(root)} است")))  # type: ignore[union-attr]  # fmt: skip
+    for problem in sheet.problems:
+        notes.append(SubmissionNote("sheet", problem.describe()))
+
+    selected = [q for q in QUESTION_IDS if q in options.only and q in registry]
+    sandbox: Sandbox | None = None
+    definitions: list[Definition] = []
+    internal: list[str] = []
+    layers: tuple[str, ...] = ()
+    try:
+        if submission.units and any(q in CODE_QUESTIONS for q in selected):
+            if progress:
+                progress("loading the student's code")
+            sandbox = Sandbox(submission.units, hidden=protected_paths(root),
+                              limits=Limits(memory_bytes=options.memory_bytes),
+                              call_timeout=options.call_timeout, load_timeout=options.load_timeout)  # fmt: skip
+            layers = sandbox.plan.layers
+            notes += _unit_notes(sandbox.start(), options.load_timeout)
+            try:
+                definitions = sandbox.inventory()
+            except StudentCodeFailure as failure:
+                notes.append(SubmissionNote("load", failure.message))
+        questions = []
+        for qid in QUESTION_IDS:
+            title = answers.question_title(qid)
+            points = answers.question_points(qid)
+            if qid not in selected:
+                questions.append(QuestionResult(qid, title, points.points, points.bonus, (), graded=False))
+                continue
+            if progress:
+                progress(f"grading {qid}")
+            ctx = QuestionContext(qid, sheet, sandbox, definitions)
+            results = tuple(_run_check(spec, ctx, internal) for spec in registry[qid])
+            questions.append(QuestionResult(qid, title, points.points, points.bonus, results))
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+    report = GradeReport(
+        submission=str(root),
+        grader_version=grader.__version__,
+        questions=tuple(questions),
+        notes=tuple(notes),
+        execution_time=round(time.perf_counter() - started, 3),
+        sandbox=layers,
+    )
+    return report, internal
+
+
+def parse_only(values: Iterable[str]) -> frozenset[str]:
+    """'q05,q06', 'q5', '5' -> {'q05', 'q06'}; raises ValueError naming a bad entry."""
+    chosen = set()
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower().lstrip("q")
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= 7:
+                raise ValueError(f"--only: {part!r} is not a question (use q01..q07, e.g. --only q05,q06)")
+            chosen.add(f"q{int(part):02d}")
+    return frozenset(chosen)

@@ -1,0 +1,70 @@
+"""Persian text normalisation for reading student answers.
+
+Students type on Persian, Arabic and English keyboards; the same word can come
+with Arabic yeh/kaf, zero-width non-joiners, diacritics, and three digit sets.
+Everything that reads a student's text goes through here first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_DIGITS = str.maketrans(
+    PERSIAN_DIGITS + ARABIC_INDIC_DIGITS + "٫٬",
+    "0123456789" * 2 + ".,",
+)
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # Arabic yeh -> Persian yeh
+        "ى": "ی",  # alef maksura
+        "ك": "ک",  # Arabic kaf -> Persian keheh
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ؤ": "و",
+    }
+)
+# Zero-width joiner/non-joiner, bidi marks, tatweel: invisible or decorative.
+_INVISIBLE = re.compile("[\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\u0640\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_digits(text: str) -> str:
+    """Persian (۰-۹) and Arabic-Indic (٠-٩) digits, and the Arabic decimal/thousands marks, to ASCII."""
+    return text.translate(_DIGITS)
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def normalize_text(text: str) -> str:
+    """A canonical form for matching: lower case, one letter form, no ZWNJ, single spaces.
+
+    A ZWNJ becomes nothing, so "می‌شود", "میشود" and "می شود" compare equal
+    only through the space rule below: spaces are also removed around the
+    common Persian prefixes and suffixes that students attach either way.
+    """
+    text = normalize_digits(text)
+    text = strip_diacritics(unicodedata.normalize("NFKC", text))
+    text = text.translate(_LETTERS)
+    text = _INVISIBLE.sub("", text)
+    text = text.lower()
+    text = re.sub(r"(?<![^\W\d_])(ن?می) (?=\w)", r"\1", text)  # "می شود" -> "میشود"
+    text = re.sub(r"(?<=\w) (ها|های|تر|ترین)(?![^\W\d_])", r"\1", text)  # "لایه ها" -> "لایهها"
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_number_text(text: str) -> str:
+    """Digits to ASCII, thousands separators removed: '۲۶۰', '1,792', '1 792' -> '260', '1792', '1792'."""
+    text = normalize_digits(text).strip()
+    text = text.replace("\u066c", "").replace("،", ",")
+    if re.fullmatch(r"[+-]?\d{1,3}([, ]\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "").replace(" ", "")
+    return text

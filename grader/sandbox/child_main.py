@@ -1,0 +1,282 @@
+"""The program that runs inside the confined child process.
+
+It is sent as source (`python -I -c ...`, see client.child_program) together
+with wire.py and confine.py, because the child must not be able to import the
+grader. It first confines itself (confine.apply_in_child), then loads the student's code, then answers the parent's requests: execute a unit,
+list what is defined, call a function. It never sees expected values.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import io
+import json
+import os
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+from grader.sandbox.confine import apply_in_child
+from grader.sandbox.wire import (
+    HEADER_SIZE,
+    decode_value,
+    encode_value,
+    frame_length,
+    parse_frame_body,
+    write_frame,
+)
+
+OUTPUT_LIMIT = 20_000
+BLOCKED_MODULES = ("grader", "reference", "answers", "templates", "tests")
+_PURE_CALLS = {"tuple", "list", "dict", "set", "frozenset", "range", "int", "float", "str", "bool",
+               "float32", "float64", "int32", "int64", "array"}  # fmt: skip
+
+
+class CappedWriter(io.TextIOBase):
+    """Collects what student code prints, keeping the first OUTPUT_LIMIT characters."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = OUTPUT_LIMIT - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def value(self) -> str:
+        tail = f"\n[... {self.dropped} more characters not shown]" if self.dropped else ""
+        return "".join(self.parts) + tail
+
+
+def install_fence(protected: list[str]) -> None:
+    """Audit hooks: a second fence behind the mount namespace (ctypes can bypass them)."""
+    roots = tuple(os.path.realpath(p) for p in protected)
+
+    def is_protected(path: Any) -> bool:
+        if isinstance(path, int):
+            return False
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except Exception:
+            return True
+        return any(real == root or real.startswith(root + os.sep) for root in roots)
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open" and args and is_protected(args[0]):
+            raise PermissionError(f"the grader's files are not readable from student code: {args[0]}")
+        if event in ("os.listdir", "os.scandir") and args and is_protected(args[0]):
+            raise PermissionError(f"the grader's files are not readable from student code: {args[0]}")
+        if event == "import" and args and str(args[0]).split(".")[0] in BLOCKED_MODULES:
+            raise ImportError(f"student code may not import the grader's module {args[0]!r}")
+        if event.startswith("socket.") and event not in ("socket.__new__", "socket.gethostname"):
+            raise PermissionError("network access is disabled while grading")
+        if event in ("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
+                     "os.forkpty", "pty.spawn", "os.kill", "os.killpg"):  # fmt: skip
+            raise PermissionError(f"{event} is not allowed while grading")
+
+    sys.addaudithook(hook)
+
+
+def _is_pure_value(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name not in _PURE_CALLS:
+                return False
+        if isinstance(sub, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+    return True
+
+
+def is_definition(node: ast.stmt) -> bool:
+    """Definitions-only mode: imports, functions, classes and constant assignments."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return all(isinstance(t, (ast.Name, ast.Tuple)) for t in targets) and _is_pure_value(node.value)
+    if isinstance(node, ast.Try):  # try: import x / except ImportError: ...
+        return all(is_definition(n) for n in node.body)
+    return False
+
+
+class Runner:
+    def __init__(self) -> None:
+        self.modules: dict[str, types.ModuleType] = {}
+        self.order: list[str] = []
+        self.store: dict[str, Any] = {}
+
+    def exec_unit(self, request: dict[str, Any]) -> dict[str, Any]:
+        import numpy
+
+        module_name = str(request["module"])
+        module = types.ModuleType(module_name)
+        module.__file__ = str(request["file"])
+        module.np = numpy  # the handed-out Q6 file uses np without importing it
+        self.modules[module_name] = module
+        self.order.append(module_name)
+        sys.modules.setdefault(module_name, module)
+        cells = []
+        for cell in request["cells"]:
+            cells.append(self._exec_cell(module, str(request["file"]), cell, request["mode"]))
+        return {"ok": True, "cells": cells}
+
+    def _exec_cell(self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str) -> dict[str, Any]:
+        label = f"{file}#cell{cell['index']}" if cell["index"] is not None else file
+        report: dict[str, Any] = {"index": cell["index"], "errors": [], "skipped": 0, "output": ""}
+        try:
+            tree = ast.parse(cell["source"], filename=label)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            report["syntax_error"] = {
+                "line": getattr(error, "lineno", None),
+                "message": getattr(error, "msg", str(error))[:300],
+                "text": (getattr(error, "text", "") or "")[:200],
+            }
+            return report
+        writer = CappedWriter()
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = writer
+        try:
+            for node in tree.body:
+                if mode == "definitions" and not is_definition(node):
+                    report["skipped"] += 1
+                    continue
+                try:
+                    code = compile(ast.Module(body=[node], type_ignores=[]), label, "exec")
+                    exec(code, module.__dict__)
+                except BaseException as error:
+                    report["errors"].append(_describe_error(error, node.lineno))
+        finally:
+            sys.stdout, sys.stderr = saved
+        report["output"] = writer.value()
+        return report
+
+    def inventory(self) -> dict[str, Any]:
+        items = []
+        for module_name in self.order:
+            module = self.modules[module_name]
+            for name, obj in list(vars(module).items()):
+                if name.startswith("__") or getattr(obj, "__module__", None) != module_name:
+                    continue
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                    continue
+                try:
+                    params = [
+                        {"name": p.name, "kind": p.kind.name, "default": p.default is not inspect.Parameter.empty}
+                        for p in inspect.signature(obj).parameters.values()
+                    ]
+                except (TypeError, ValueError):
+                    params = None
+                code = getattr(obj, "__code__", None)
+                items.append({
+                    "module": module_name,
+                    "name": name,
+                    "kind": "class" if inspect.isclass(obj) else "function",
+                    "params": params,
+                    "line": code.co_firstlineno if code else None,
+                    "where": code.co_filename if code else None,
+                    "generator": bool(code and inspect.isgeneratorfunction(obj)),
+                    "bases": [b.__name__ for b in obj.__mro__[1:]] if inspect.isclass(obj) else [],
+                })  # fmt: skip
+        return {"ok": True, "items": items}
+
+    def _resolve(self, data: Any) -> Any:
+        if type(data) is dict and set(data) == {"__ref__"}:
+            return self.store[str(data["__ref__"])]
+        if type(data) is dict and set(data) == {"__ref__", "index"}:
+            return self.store[str(data["__ref__"])][int(data["index"])]
+        if type(data) is list:
+            return [self._resolve(v) for v in data]
+        return decode_value(data)
+
+    def call(self, request: dict[str, Any]) -> dict[str, Any]:
+        module = self.modules[str(request["module"])]
+        function = vars(module)[str(request["name"])]
+        args = [self._resolve(a) for a in request.get("args", [])]
+        kwargs = {str(k): self._resolve(v) for k, v in request.get("kwargs", {}).items()}
+        writer = CappedWriter()
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = writer
+        started = time.perf_counter()
+        try:
+            result = function(*args, **kwargs)
+            if request.get("consume") and inspect.isgenerator(result):
+                result = list(result)
+        except BaseException as error:
+            sys.stdout, sys.stderr = saved
+            return {"ok": False, **_describe_error(error, None), "output": writer.value()}
+        finally:
+            sys.stdout, sys.stderr = saved
+        if request.get("keep"):
+            self.store[str(request["keep"])] = result
+        reply: dict[str, Any] = {"ok": True, "result": encode_value(result), "output": writer.value(),
+                                 "seconds": time.perf_counter() - started}  # fmt: skip
+        if request.get("return_args"):
+            reply["args_after"] = [encode_value(a) for a in args]
+        return reply
+
+
+def _describe_error(error: BaseException, line: int | None) -> dict[str, Any]:
+    frames = traceback.extract_tb(error.__traceback__)
+    student_frames = [f for f in frames if not f.filename.startswith("<string>")]
+    last = student_frames[-1] if student_frames else None
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return {
+        "error_type": type(error).__name__[:100],
+        "message": text[:500],
+        "line": last.lineno if last else line,
+        "where": last.filename if last else None,
+    }
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.read(fd, size)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def main() -> None:
+    request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
+    plan = json.loads(sys.argv[3])
+    apply_in_child(plan)  # while still single-threaded: before numpy starts its threads
+    install_fence(plan["hidden"])
+    import numpy  # noqa: F401 - loaded once, before any student code
+
+    runner = Runner()
+    handlers = {"exec_unit": runner.exec_unit, "inventory": lambda r: runner.inventory(),
+                "call": runner.call, "ping": lambda r: {"ok": True}}  # fmt: skip
+    while True:
+        try:
+            header = _read_exact(request_fd, HEADER_SIZE)
+            request = parse_frame_body(_read_exact(request_fd, frame_length(header)))
+        except EOFError:
+            return
+        try:
+            reply = handlers[request["op"]](request)
+        except BaseException as error:
+            reply = {"ok": False, **_describe_error(error, None)}
+        reply["id"] = request.get("id")
+        try:
+            write_frame(reply_fd, reply)
+        except (TypeError, ValueError) as error:
+            write_frame(reply_fd, {"id": request.get("id"), "ok": False, "error_type": "EncodingError",
+                                   "message": str(error)[:300]})  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

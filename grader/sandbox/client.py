@@ -1,0 +1,343 @@
+"""The parent's side of the sandbox: start the child, send it calls, survive it.
+
+One `Sandbox` per submission. A call that hangs past its timeout, crashes the
+interpreter or breaks the protocol kills the child; the next call starts a
+fresh one and reloads the student's code (skipping the unit that hung while
+loading). All the parent ever receives is framed JSON (see wire.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import itertools
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.results import Bilingual
+from grader.sandbox import child_main, confine, wire
+from grader.sandbox.confine import Confinement, Limits
+from grader.submission import Unit
+
+
+class StudentCodeFailure(Exception):
+    """The student's code raised, hung, crashed or broke a limit during a call."""
+
+    def __init__(self, kind: str, message: Bilingual, output: str = "") -> None:
+        super().__init__(message.en)
+        self.kind = kind  # exception | timeout | crashed | protocol | missing
+        self.message = message
+        self.output = output
+
+
+@dataclass(frozen=True)
+class CallResult:
+    value: Any
+    args_after: tuple[Any, ...]
+    output: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Definition:
+    module: str
+    name: str
+    kind: str  # function | class
+    params: tuple[str, ...] | None
+    required: tuple[str, ...] | None
+    file: str
+    line: int | None
+    generator: bool
+    bases: tuple[str, ...]
+
+
+@dataclass
+class UnitReport:
+    unit: Unit
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    hung: bool = False
+
+
+def child_program() -> str:
+    """The child's whole program: three of our modules, loaded without importing the grader."""
+    sources = {
+        "grader.sandbox.confine": inspect.getsource(confine),
+        "grader.sandbox.wire": inspect.getsource(wire),
+        "__hw4_child__": inspect.getsource(child_main),
+    }
+    return (
+        "import sys, types\n"
+        f"_SOURCES = {sources!r}\n"
+        "for _name in ('grader', 'grader.sandbox'):\n"
+        "    sys.modules[_name] = types.ModuleType(_name)\n"
+        "for _name, _source in _SOURCES.items():\n"
+        "    _module = types.ModuleType(_name)\n"
+        "    sys.modules[_name] = _module\n"
+        "    exec(compile(_source, _name, 'exec'), _module.__dict__)\n"
+        "_main = sys.modules['__hw4_child__'].main\n"
+        "for _name in [n for n in sys.modules if n == 'grader' or n.startswith('grader.') or n == '__hw4_child__']:\n"
+        "    del sys.modules[_name]\n"
+        "del _SOURCES, _module, _source, _name\n"
+        "_main()\n"
+    )
+
+
+def _failure_from_reply(reply: dict[str, Any]) -> StudentCodeFailure:
+    error_type = str(reply.get("error_type", "Error"))
+    message = str(reply.get("message", ""))
+    where = f" (line {reply['line']})" if reply.get("line") else ""
+    if error_type == "NotImplementedError":
+        return StudentCodeFailure("not_implemented", Bilingual(
+            f"Not answered yet: the function still raises NotImplementedError{where}.",
+            f"هنوز پاسخ داده نشده است: تابع هنوز NotImplementedError می‌دهد{where}."))  # fmt: skip
+    if error_type == "MemoryError":
+        return StudentCodeFailure("memory", Bilingual(
+            f"ran out of memory{where}: the grader's memory limit was reached",
+            f"حافظه تمام شد{where}: به سقف حافظهٔ تصحیح‌گر رسید"), str(reply.get("output", "")))  # fmt: skip
+    return StudentCodeFailure("exception", Bilingual(
+        f"your code raised {message}{where}", f"کد شما این خطا را داد: {message}{where}"),
+        str(reply.get("output", "")))  # fmt: skip
+
+
+class Sandbox:
+    def __init__(
+        self,
+        units: list[Unit],
+        *,
+        hidden: list[Path],
+        limits: Limits | None = None,
+        call_timeout: float = 10.0,
+        load_timeout: float = 30.0,
+    ) -> None:
+        self.units = units
+        self.hidden = hidden
+        self.limits = limits or Limits()
+        self.call_timeout = call_timeout
+        self.load_timeout = load_timeout
+        self._workdir = Path(tempfile.mkdtemp(prefix="hw4-grader-"))
+        os.chmod(self._workdir, 0o711)
+        self.scratch = self._workdir / "scratch"
+        self.scratch.mkdir()
+        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch)
+        confine.protect_parent()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._to_child = self._from_child = -1
+        self._ids = itertools.count(1)
+        self._output = bytearray()
+        self._output_dropped = 0
+        self._skip: set[str] = set()  # units that hung while loading
+        self.reports: list[UnitReport] = []
+        self.restarts = 0
+
+    # -- lifecycle -----------------------------------------------------------------
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._kill()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        for fd in (self._to_child, self._from_child):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._to_child = self._from_child = -1
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait()
+
+    def _spawn(self) -> None:
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+               "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}  # fmt: skip
+        for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # needed on some CPUs (see docs)
+            if name in os.environ:
+                env[name] = os.environ[name]
+        plan = json.dumps(confine.plan_to_json(self.plan))
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-c", child_program(), str(request_read), str(reply_write), plan],
+            pass_fds=(request_read, reply_write),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(request_read)
+        os.close(reply_write)
+        self._to_child, self._from_child = request_write, reply_read
+        assert self._process.stdout is not None
+        threading.Thread(target=self._drain, args=(self._process.stdout,), daemon=True).start()
+
+    def _drain(self, stream: Any) -> None:
+        """Keep the first 20 kB of raw (C-level) output; read and drop the rest."""
+        while chunk := stream.read1(65536):
+            room = 20_000 - len(self._output)
+            self._output += chunk[: max(room, 0)]
+            self._output_dropped += max(0, len(chunk) - max(room, 0))
+
+    @property
+    def raw_output(self) -> str:
+        return self._output.decode("utf-8", "replace")
+
+    # -- requests ------------------------------------------------------------------
+    def _request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        if self._process is None:
+            raise RuntimeError("the child is not running")
+        message = {**message, "id": next(self._ids)}
+        try:
+            wire.write_frame(self._to_child, message)
+            header = self._read(wire.HEADER_SIZE, time.monotonic() + timeout)
+            body = self._read(wire.frame_length(header), time.monotonic() + timeout)
+            reply = wire.parse_frame_body(body)
+        except TimeoutError:
+            self._kill()
+            raise StudentCodeFailure("timeout", Bilingual(
+                f"did not finish within {timeout:g} s (an endless loop, or far too slow); it was stopped",
+                f"در {timeout:g} ثانیه تمام نشد (حلقهٔ بی‌پایان یا بسیار کند)؛ متوقف شد")) from None  # fmt: skip
+        except (EOFError, BrokenPipeError, OSError, wire.WireError) as error:
+            code = self._process.poll() if self._process else None
+            self._kill()
+            how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+            detail = str(error) if isinstance(error, wire.WireError) else how
+            raise StudentCodeFailure("crashed", Bilingual(
+                f"the process running your code ended abruptly ({detail}); e.g. os._exit, a crash "
+                "in native code, or closing the grader's channel",
+                f"فرایندی که کد شما را اجرا می‌کرد ناگهان پایان یافت ({detail})؛ مثلاً os._exit، "
+                "خرابی در کد بومی یا بستن کانال تصحیح‌گر")) from None  # fmt: skip
+        if reply.get("id") != message["id"]:
+            self._kill()
+            raise StudentCodeFailure("protocol", Bilingual(
+                "the reply did not match the request (something wrote into the grader's channel)",
+                "پاسخ با درخواست جور نبود (چیزی در کانال تصحیح‌گر نوشته شده است)"))  # fmt: skip
+        return reply
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        while size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self._from_child], [], [], left)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self._from_child, min(size, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    # -- loading -------------------------------------------------------------------
+    def start(self) -> list[UnitReport]:
+        """Start the child and load every unit; returns what happened to each."""
+        self.reports = []
+        self._spawn()
+        for unit in self.units:
+            report = UnitReport(unit)
+            self.reports.append(report)
+            if unit.file in self._skip:
+                report.hung = True
+                unit = dataclasses.replace(unit, mode="definitions")
+            try:
+                reply = self._request({"op": "exec_unit", **unit.to_json()}, self.load_timeout)
+            except StudentCodeFailure:
+                # It hung or crashed while loading: restart without running its statements.
+                report.hung = True
+                self._skip.add(unit.file)
+                self.restarts += 1
+                self._spawn()
+                for done in self.reports[:-1]:
+                    replay = dataclasses.replace(done.unit, mode="definitions") if done.hung else done.unit
+                    self._request({"op": "exec_unit", **replay.to_json()}, self.load_timeout)
+                try:
+                    reply = self._request(
+                        {"op": "exec_unit", **dataclasses.replace(unit, mode="definitions").to_json()},
+                        self.load_timeout)  # fmt: skip
+                except StudentCodeFailure:
+                    self._spawn()
+                    for done in self.reports[:-1]:
+                        self._request({"op": "exec_unit", **done.unit.to_json()}, self.load_timeout)
+                    continue
+            report.cells = list(reply.get("cells", []))
+        return self.reports
+
+    def _ensure_running(self) -> None:
+        if self._process is None:
+            self.restarts += 1
+            self.start()
+
+    def inventory(self) -> list[Definition]:
+        self._ensure_running()
+        reply = self._request({"op": "inventory"}, self.call_timeout)
+        found = []
+        for item in reply.get("items", []):
+            params = item.get("params")
+            found.append(Definition(
+                module=str(item["module"]), name=str(item["name"]), kind=str(item["kind"]),
+                params=tuple(str(p["name"]) for p in params) if params is not None else None,
+                required=tuple(str(p["name"]) for p in params if not p["default"]
+                               and p["kind"] in ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD"))
+                if params is not None else None,
+                file=str(item.get("where") or ""), line=item.get("line"),
+                generator=bool(item.get("generator")), bases=tuple(str(b) for b in item.get("bases", [])),
+            ))  # fmt: skip
+        return found
+
+    def call(
+        self,
+        definition: Definition,
+        *args: Any,
+        keep: str | None = None,
+        return_args: bool = False,
+        consume_generator: bool = False,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> CallResult:
+        """Call a student function with plain arguments; refs are {"__ref__": handle}."""
+        self._ensure_running()
+        message = {
+            "op": "call", "module": definition.module, "name": definition.name,
+            "args": [_encode_arg(a) for a in args], "kwargs": {k: _encode_arg(v) for k, v in kwargs.items()},
+            "keep": keep, "return_args": return_args, "consume": consume_generator,
+        }  # fmt: skip
+        reply = self._request(message, timeout or self.call_timeout)
+        if not reply.get("ok"):
+            raise _failure_from_reply(reply)
+        try:
+            value = wire.decode_value(reply.get("result"))
+            after = tuple(wire.decode_value(a) for a in reply.get("args_after", []))
+        except (wire.WireError, ValueError, TypeError) as error:
+            raise StudentCodeFailure("protocol", Bilingual(
+                f"the returned value could not be read ({error})",
+                f"مقدار برگردانده‌شده خوانده نشد ({error})")) from None  # fmt: skip
+        return CallResult(value, after, str(reply.get("output", ""))[:20_000], float(reply.get("seconds", 0.0)))
+
+
+def _encode_arg(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) <= {"__ref__", "index"} and "__ref__" in value:
+        return value
+    return wire.encode_value(value)

@@ -1,0 +1,247 @@
+"""OS-level confinement of the child process that runs student code.
+
+Layers, each applied when the platform allows it (`plan_confinement` says which):
+- namespaces: a private network namespace (no network at all) and a private
+  mount namespace in which /tmp is a private tmpfs, the grader's own files
+  (package, references, answers, checks, test fixtures) and the submission
+  folder are covered by empty read-only mounts, and every other mount is made
+  read-only, except the scratch folder;
+- a user namespace entered last: the child keeps its uid (so it can read the
+  Python installation wherever that lives) but holds no capability outside
+  that namespace; the mounts above become locked (it cannot unmount or
+  remount them), and it drops every capability inside it too;
+- rlimits: memory (RLIMIT_DATA: heap and anonymous maps, which large address
+  space reservations of TensorFlow do not trip), CPU seconds, file size, open
+  files, process count (enforced per user namespace), no core dumps.
+The parent also makes itself non-dumpable (`protect_parent`), so a child of
+the same uid cannot read its memory through /proc. The child installs audit
+hooks as a second fence (child_main).
+
+`apply_in_child` runs inside the child itself, first thing, while it is still
+single-threaded (a user namespace needs that) and before any student code
+exists; it is sent to the child as source, so this module may import only the
+standard library.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import resource
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 4, 24, 28, 38
+# SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE, each with its lock bit.
+SECURE_ALL_BITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40 | 0x80
+_KEEP_WRITABLE = ("/proc", "/sys", "/dev")
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 600  # a backstop; the per-call wall-clock timeout acts first
+    file_bytes: int = 64 * 1024**2
+    open_files: int = 256
+    processes: int = 64  # threads count too (Linux)
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """What will be applied to the child; `layers` is shown to the user."""
+
+    limits: Limits
+    namespaces: str  # "root", "user" or "none"
+    hidden: tuple[str, ...]
+    scratch: str
+    layers: tuple[str, ...] = ()
+
+
+_LIBC: ctypes.CDLL | None = None
+
+
+def _libc() -> ctypes.CDLL:
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return _LIBC
+
+
+def _call(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _unshare_user(flags: int) -> None:
+    """Enter a new user namespace (with other namespaces), as uid/gid 0 mapped onto our ids outside."""
+    uid, gid = os.geteuid(), os.getegid()  # read before: inside they are unmapped until written
+    _call(_libc().unshare(CLONE_NEWUSER | flags), "unshare")
+    with open("/proc/self/setgroups", "w") as f:
+        f.write("deny")
+    with open("/proc/self/uid_map", "w") as f:
+        f.write(f"0 {uid} 1")
+    with open("/proc/self/gid_map", "w") as f:
+        f.write(f"0 {gid} 1")
+
+
+def _probe(flags: int) -> bool:
+    """Can this process make these namespaces? Tried in a throwaway fork."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the fork
+        try:
+            if flags & CLONE_NEWUSER:
+                _unshare_user(flags)
+            else:
+                _call(_libc().unshare(flags), "unshare")
+            _call(_libc().mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+            _unshare_user(CLONE_NEWNS)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+_PROBED: dict[bool, str] = {}
+
+
+def available_namespaces() -> str:
+    """'root', 'user' or 'none' (cached: probing forks)."""
+    as_root = os.geteuid() == 0
+    if as_root not in _PROBED:
+        if not Path("/proc/self/ns/user").exists():
+            _PROBED[as_root] = "none"
+        elif as_root and _probe(CLONE_NEWNS | CLONE_NEWNET):
+            _PROBED[as_root] = "root"
+        elif _probe(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET):
+            _PROBED[as_root] = "user"
+        else:
+            _PROBED[as_root] = "none"
+    return _PROBED[as_root]
+
+
+def _tasks_of(uid: int) -> int:
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                count += len(os.listdir(f"/proc/{entry.name}/task")) if entry.stat().st_uid == uid else 0
+            except OSError:
+                continue
+    return count
+
+
+def protect_parent() -> None:
+    """Make the grader's own process non-dumpable: no same-uid process may read its memory."""
+    if Path("/proc/self").exists():  # Linux
+        _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path) -> Confinement:
+    namespaces = available_namespaces()
+    layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
+    processes = limits.processes
+    if namespaces != "none":
+        layers += ["no network", "grader files hidden", "read-only filesystem except scratch",
+                   "user namespace without capabilities"]  # fmt: skip
+    else:
+        # RLIMIT_NPROC then counts every task of this user: allow for those already running.
+        processes += _tasks_of(os.getuid())
+    existing = tuple(sorted({str(p) for p in hidden if p.exists()}))
+    return Confinement(
+        limits=Limits(limits.memory_bytes, limits.cpu_seconds, limits.file_bytes, limits.open_files, processes),
+        namespaces=namespaces,
+        hidden=existing,
+        scratch=str(scratch),
+        layers=tuple(layers),
+    )
+
+
+def plan_to_json(plan: Confinement) -> dict[str, Any]:
+    return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
+            "scratch": plan.scratch}  # fmt: skip
+
+
+def _mount_points() -> list[tuple[str, set[str]]]:
+    points = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            path = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])  # \040 is a space
+            points.append((path, set(fields[5].split(","))))
+    return points
+
+
+def _remount_read_only(keep: tuple[str, ...]) -> None:
+    libc = _libc()
+    for path, options in _mount_points():
+        if any(path == k or path.startswith(k + "/") for k in keep) or "ro" in options:
+            continue
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+        flags |= (MS_NOSUID if "nosuid" in options else 0) | (MS_NODEV if "nodev" in options else 0)
+        flags |= MS_NOEXEC if "noexec" in options else 0
+        libc.mount(None, path.encode(), None, flags, None)  # best effort: a mount that refuses stays as it is
+
+
+def _drop_capabilities() -> None:
+    libc = _libc()
+    _call(libc.prctl(PR_SET_SECUREBITS, SECURE_ALL_BITS, 0, 0, 0), "securebits")
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break  # past the last capability this kernel knows
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable x 2: all empty
+    _call(libc.capset(header, data), "capset")
+    _call(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def apply_in_child(data: dict[str, Any]) -> None:  # pragma: no cover - runs in the child
+    """Confine the current (child) process according to a plan from `plan_to_json`."""
+    libc = _libc()
+    limits = Limits(**data["limits"])
+    scratch = str(data["scratch"])
+    if data["namespaces"] != "none":
+        if data["namespaces"] == "user":
+            _unshare_user(CLONE_NEWNS | CLONE_NEWNET)
+        else:
+            _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+        _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+        # /tmp becomes a private tmpfs; the scratch folder (which may live in /tmp) is
+        # carried over by a bind mount through a descriptor opened before.
+        scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+        opts = b"size=%d,mode=1777" % limits.file_bytes
+        _call(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts), "mount /tmp")
+        os.makedirs(scratch, exist_ok=True)
+        _call(libc.mount(f"/proc/self/fd/{scratch_fd}".encode(), scratch.encode(), None, MS_BIND, None), "scratch")
+        os.close(scratch_fd)
+        for path in data["hidden"]:
+            if path == scratch or scratch.startswith(path + "/"):
+                continue
+            if os.path.isdir(path):
+                _call(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                                 b"size=4k,mode=555"), f"hide {path}")  # fmt: skip
+            elif os.path.exists(path):
+                _call(libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hide {path}")
+        _remount_read_only(keep=(scratch, "/tmp", *_KEEP_WRITABLE))
+        # A new user namespace last: every mount above is now locked for this process.
+        _unshare_user(CLONE_NEWNS)
+        _drop_capabilities()
+    for name, value in (
+        (resource.RLIMIT_DATA, limits.memory_bytes),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, limits.processes),
+    ):
+        resource.setrlimit(name, (value, value))
+    os.chdir(scratch)
