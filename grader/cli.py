@@ -45,18 +45,34 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["en", "fa", "both"]), default="en", show_default=True,
-              help="Language of the feedback in the terminal.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fa", "both"]),
+    default="en",
+    show_default=True,
+    help="Language of the feedback in the terminal.",
+)
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the full results as JSON.")
-@click.option("--gradescope", "gradescope_path", type=click.Path(path_type=Path),
-              help="Write Gradescope's results.json.")
+@click.option(
+    "--gradescope", "gradescope_path", type=click.Path(path_type=Path), help="Write Gradescope's results.json."
+)
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML.")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write one CSV row for this submission.")
 @click.option("--only", "only", multiple=True, help="Questions to grade, e.g. q05,q06 (default: all).")
-@click.option("--timeout", type=float, default=10.0, show_default=True,
-              help="Seconds allowed for each call into the student's code.")
-@click.option("--load-timeout", type=float, default=30.0, show_default=True,
-              help="Seconds allowed for loading each of the student's files.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed for each call into the student's code.",
+)
+@click.option(
+    "--load-timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds allowed for loading each of the student's files.",
+)
 @click.option("--memory-mb", type=int, default=2048, show_default=True, help="Memory limit for the student's code.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
@@ -116,8 +132,13 @@ def init(directory: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--json", "json_path", type=click.Path(path_type=Path), required=True,
-              help="Write the reference values of the answer key as JSON.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Write the reference values of the answer key as JSON.",
+)
 def key(json_path: Path) -> None:
     """Write the reference values the answer key is built from."""
     from grader.key import key_values

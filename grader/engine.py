@@ -82,7 +82,9 @@ def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[Submissi
             if syntax:
                 hint_en = hint_fa = ""
                 if str(syntax.get("text", "")).rstrip().endswith("="):
-                    hint_en = " It looks like a line with a blank right-hand side, as in the handed-out file: complete it."
+                    hint_en = (
+                        " It looks like a line with a blank right-hand side, as in the handed-out file: complete it."
+                    )
                     hint_fa = " به نظر می‌رسد سمت راست یک خط خالی مانده است، مانند فایل داده‌شده: آن را کامل کنید."
                 notes.append(SubmissionNote("syntax", Bilingual(
                     f"{where}, line {syntax.get('line')}: SyntaxError ({syntax.get('message')}); "

@@ -46,14 +46,14 @@ class Bilingual:
         return Bilingual(sep.join(p.en for p in parts), sep.join(p.fa for p in parts))
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     PASSED = "passed"
     PARTIAL = "partial"
     FAILED = "failed"
     ERROR = "error"  # the student's code crashed, hung or broke a limit
 
 
-class Visibility(str, enum.Enum):
+class Visibility(enum.StrEnum):
     VISIBLE = "visible"  # students see the check and its feedback
     HIDDEN = "hidden"  # TAs only (Gradescope: after_published)
 

@@ -68,9 +68,7 @@ def parse_number(text: str) -> float:
 def parse_int(text: str) -> int:
     value = parse_number(text)
     if value != int(value):
-        raise ValueProblem(
-            Bilingual(f"expected a whole number, got {value:g}", f"عدد صحیح انتظار می‌رفت، نه {value:g}")
-        )
+        raise ValueProblem(Bilingual(f"expected a whole number, got {value:g}", f"عدد صحیح انتظار می‌رفت، نه {value:g}"))
     return int(value)
 
 

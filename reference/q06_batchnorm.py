@@ -35,7 +35,8 @@ def forward_batchnorm(
     else:
         raise ValueError(f"mode must be 'train' or 'test', got {mode!r}")
     Z_norm = (Z - mu) / np.sqrt(var + eps)
-    return gamma * Z_norm + beta
+    out: Array = gamma * Z_norm + beta
+    return out
 
 
 def batchnorm_forward(x: Array, gamma: Array, beta: Array, bn_param: dict[str, Any]) -> tuple[Array, Any]:
@@ -89,9 +90,9 @@ def numeric_gradient(function: Any, x: Array, dout: Array, h: float = 1e-5) -> A
     return grad
 
 
-def numeric_batchnorm_gradients(x: Array, gamma: Array, beta: Array, dout: Array, eps: float = 1e-5) -> tuple[
-    Array, Array, Array
-]:
+def numeric_batchnorm_gradients(
+    x: Array, gamma: Array, beta: Array, dout: Array, eps: float = 1e-5
+) -> tuple[Array, Array, Array]:
     """dx, dgamma, dbeta of the true train-mode function, by finite differences (float64)."""
     x, gamma, beta = (np.array(a, dtype=np.float64) for a in (x, gamma, beta))
 

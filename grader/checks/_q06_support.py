@@ -116,7 +116,7 @@ def as_array(value: Any) -> np.ndarray | None:
     if isinstance(value, Unsupported) or value is None:
         return None
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array: np.ndarray = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         return None
     return array
@@ -149,7 +149,8 @@ Variant = tuple[str, Bilingual, Callable[..., np.ndarray]]
 
 
 def _norm(Z: np.ndarray, mu: np.ndarray, var: np.ndarray, eps: float) -> np.ndarray:
-    return (Z - mu) / np.sqrt(var + eps)
+    normalised: np.ndarray = (Z - mu) / np.sqrt(var + eps)
+    return normalised
 
 
 TRAIN_VARIANTS: tuple[Variant, ...] = (

@@ -26,7 +26,9 @@ def _grade_output(row: LayerRow, value: object) -> tuple[bool, Bilingual | None]
         return False, Bilingual(f"this layer cannot be applied ({row.reason_en}); you wrote {_shape_text(value)}",  # type: ignore[arg-type]
                                 f"این لایه قابل اعمال نیست ({row.reason_fa})؛ شما نوشتید {_shape_text(value)}")  # type: ignore[arg-type]  # fmt: skip
     if isinstance(value, NotApplicable):
-        return False, Bilingual(f"this layer can be applied: {row.reason_en}", f"این لایه قابل اعمال است: {row.reason_fa}")
+        return False, Bilingual(
+            f"this layer can be applied: {row.reason_en}", f"این لایه قابل اعمال است: {row.reason_fa}"
+        )
     if value == row.output_shape:
         return True, None
     assert isinstance(value, tuple)
@@ -70,7 +72,7 @@ def layer_table_check(ctx: QuestionContext) -> Verdict:
         cell: dict[str, object] = {"layer": row.index, "expected_output": _shape_text(row.output_shape),
                                    "expected_params": row.params}  # fmt: skip
         for part, parse, grade in (("output", parse_shape, _grade_output), ("params", parse_int_or_na, _grade_params)):
-            answer = ctx.sheet.get(f"q05.layers.{row.index}.{part}", parse)  # type: ignore[arg-type]
+            answer = ctx.sheet.get(f"q05.layers.{row.index}.{part}", parse)
             label_en = f"layer {row.index} {'output' if part == 'output' else 'parameters'}"
             label_fa = f"لایهٔ {row.index}، {'ابعاد خروجی' if part == 'output' else 'تعداد پارامترها'}"
             if isinstance(answer, Missing):

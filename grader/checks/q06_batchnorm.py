@@ -60,7 +60,8 @@ def _inputs(seed: int, n: int = 8, d: int = 5, dtype: Any = np.float64) -> dict[
 
 def _expected(x: dict[str, Any], eps: float, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cache = {"mu": x["mu"].astype(np.float64), "var": x["var"].astype(np.float64)}
-    out = ref.forward_batchnorm(*(x[k].astype(np.float64) for k in ("Z", "gamma", "beta")), eps, cache, BETA_AVG, mode)
+    z, gamma, beta = (x[k].astype(np.float64) for k in ("Z", "gamma", "beta"))
+    out = ref.forward_batchnorm(z, gamma, beta, eps, cache, BETA_AVG, mode)
     return out, cache["mu"], cache["var"]
 
 
@@ -118,7 +119,9 @@ def _train_bug(ctx: QuestionContext, iface: Interface) -> tuple[str, Bilingual] 
     return name_the_bug(run.out, TRAIN_VARIANTS, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG)
 
 
-def _charged_already(ctx: QuestionContext, iface: Interface, value: Any, x: dict[str, Any], eps: float) -> Verdict | None:
+def _charged_already(
+    ctx: QuestionContext, iface: Interface, value: Any, x: dict[str, Any], eps: float
+) -> Verdict | None:
     """Full marks when `value` shows the same bug as the train-mode output (charged there)."""
     try:
         bug = _train_bug(ctx, iface)
@@ -229,7 +232,9 @@ def shapes(ctx: QuestionContext) -> Verdict:
             if charged is not None and actual.shape == expected.shape:
                 return charged
         if result.ok and not result.shape_differs:
-            return Verdict(Fraction(1), Bilingual("Shape (64, 7) and values are right.", "ابعاد (۶۴، ۷) و مقادیر درست‌اند."))
+            return Verdict(
+                Fraction(1), Bilingual("Shape (64, 7) and values are right.", "ابعاد (۶۴، ۷) و مقادیر درست‌اند.")
+            )
         if result.ok:
             shape = actual.shape if actual is not None else "?"
             return Verdict(Fraction(1, 2), Bilingual(
@@ -274,8 +279,11 @@ def epsilon(ctx: QuestionContext) -> Verdict:
 def no_mutation(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
         x, run = _train_run(ctx, iface)
-        changed = [name for name, after in zip(("Z", "gamma", "beta"), run.inputs_after, strict=True)
-                   if as_array(after) is None or not np.array_equal(as_array(after), x[name])]  # fmt: skip
+        changed = []
+        for name, after in zip(("Z", "gamma", "beta"), run.inputs_after, strict=True):
+            array = as_array(after)
+            if array is None or not np.array_equal(array, x[name]):
+                changed.append(name)
         if not changed:
             return Verdict(Fraction(1), Bilingual("The inputs are left unchanged.", "ورودی‌ها دست‌نخورده ماندند."))
         return Verdict(Fraction(0), Bilingual(
@@ -366,12 +374,12 @@ def trainable_params(ctx: QuestionContext) -> Verdict:
 
     def grade(value: int) -> Verdict:
         if value in policy["full"]:
-            note = (Bilingual("Right: 200 weights + 20 biases + 20 gamma + 20 beta = 260.",
-                              "درست است: ۲۰۰ وزن + ۲۰ بایاس + ۲۰ گاما + ۲۰ بتا = ۲۶۰.")  # fmt: skip
-                    if value == 260 else
-                    Bilingual("Accepted: 240 drops the dense bias, which beta makes redundant (Keras default: 260).",
-                              "پذیرفته است: ۲۴۰ بایاس لایهٔ تمام‌متصل را که با beta زائد است حذف می‌کند (پیش‌فرض Keras: ۲۶۰)."))  # fmt: skip
-            return Verdict(Fraction(1), note)
+            if value == 260:
+                return Verdict(Fraction(1), Bilingual("Right: 200 weights + 20 biases + 20 gamma + 20 beta = 260.",
+                                                      "درست است: ۲۰۰ وزن + ۲۰ بایاس + ۲۰ گاما + ۲۰ بتا = ۲۶۰."))  # fmt: skip
+            return Verdict(Fraction(1), Bilingual(
+                f"Accepted: {value} drops the dense bias, which beta makes redundant (Keras' default gives 260).",
+                f"پذیرفته است: {value} بایاس لایهٔ تمام‌متصل را که با beta زائد است حذف می‌کند (پیش‌فرض Keras ۲۶۰ است)."))  # fmt: skip
         for partial in policy["partial"]:
             if value == partial["value"]:
                 credit = Fraction(str(partial["credit"]))

@@ -1,9 +1,10 @@
 """The program that runs inside the confined child process.
 
-It is sent as source (`python -I -c ...`, see client.child_program) together
-with wire.py and confine.py, because the child must not be able to import the
-grader. It first confines itself (confine.apply_in_child), then loads the student's code, then answers the parent's requests: execute a unit,
-list what is defined, call a function. It never sees expected values.
+It is sent as source (`python -I -c ...`, see client.child_program) with
+wire.py and confine.py, because the child must not be able to import the
+grader. It first confines itself (confine.apply_in_child), then loads the
+student's code and answers the parent's requests: execute a unit, list what
+is defined, call a function. It never sees expected values.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Callable
 from typing import Any
 
 from grader.sandbox.confine import apply_in_child
@@ -122,7 +124,7 @@ class Runner:
         module_name = str(request["module"])
         module = types.ModuleType(module_name)
         module.__file__ = str(request["file"])
-        module.np = numpy  # the handed-out Q6 file uses np without importing it
+        module.__dict__["np"] = numpy  # the handed-out Q6 file uses np without importing it
         self.modules[module_name] = module
         self.order.append(module_name)
         sys.modules.setdefault(module_name, module)
@@ -258,8 +260,12 @@ def main() -> None:
     import numpy  # noqa: F401 - loaded once, before any student code
 
     runner = Runner()
-    handlers = {"exec_unit": runner.exec_unit, "inventory": lambda r: runner.inventory(),
-                "call": runner.call, "ping": lambda r: {"ok": True}}  # fmt: skip
+    handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        "exec_unit": runner.exec_unit,
+        "inventory": lambda r: runner.inventory(),
+        "call": runner.call,
+        "ping": lambda r: {"ok": True},
+    }
     while True:
         try:
             header = _read_exact(request_fd, HEADER_SIZE)

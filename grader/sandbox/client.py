@@ -8,6 +8,7 @@ loading). All the parent ever receives is framed JSON (see wire.py).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import itertools
@@ -155,16 +156,12 @@ class Sandbox:
         process, self._process = self._process, None
         for fd in (self._to_child, self._from_child):
             if fd >= 0:
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
         self._to_child = self._from_child = -1
         if process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             process.wait()
 
     def _spawn(self) -> None:

@@ -21,9 +21,7 @@ from typing import Any
 MAX_FRAME = 256 * 1024**2
 MAX_DEPTH = 64
 MAX_STRING = 1_000_000
-ARRAY_DTYPES = frozenset(
-    {"|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8"}
-)
+ARRAY_DTYPES = frozenset({"|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8"})
 _HEADER = struct.Struct(">Q")
 
 
@@ -91,7 +89,7 @@ def decode_value(data: Any) -> Any:
         return [decode_value(v) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise WireError("malformed value")
-    (tag, body), = data.items()
+    ((tag, body),) = data.items()
     if tag == "__tuple__" and type(body) is list:
         return tuple(decode_value(v) for v in body)
     if tag == "__dict__" and type(body) is dict:
