@@ -179,12 +179,13 @@ def _sections(text: str) -> list[tuple[int, str]]:
 
 
 def _compose(sheet: AnswerSheet, text: str, line_offset: int) -> yaml.Node | None:
+    """Parse one section (a top-level key and what is under it); a failure breaks that section."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         line, message = _yaml_problem(error, line_offset)
-        head = re.match(r"^\s*([^\s:#]+)\s*:", text.lstrip("\n"))
-        section = _canonical_section(head.group(1)) if head and line_offset >= 0 else None
+        head = re.search(r"^([^\s:#][^:]*):", text, flags=re.MULTILINE)
+        section = _canonical_section(head.group(1)) if head else None
         if section not in SECTIONS:
             section = None
         sheet.problems.append(SheetProblem(section, line, None, message))
@@ -209,13 +210,15 @@ def _shift(node: yaml.Node, offset: int) -> None:
 
 def parse_sheet_text(text: str, path: Path | None = None) -> AnswerSheet:
     sheet = AnswerSheet(path)
-    root = _compose(sheet, text, 0)
-    if root is not None:
-        sheet.problems.clear()
-        _walk(sheet, root, ())
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        pass
+    else:
+        if root is not None:
+            _walk(sheet, root, ())
         return sheet
     # The whole file is not YAML: read each top-level section on its own.
-    sheet.problems.clear()
     for offset, chunk in _sections(text):
         node = _compose(sheet, chunk, offset)
         if node is not None:

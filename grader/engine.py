@@ -77,7 +77,7 @@ def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[Submissi
                 f"{unit.file}: بارگذاری آن در {load_timeout:g} ثانیه تمام نشد (یا از کار افتاد)؛ "
                 "فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
         for cell in report.cells:
-            where = unit.file if cell.get("index") is None else f"{unit.file} (cell {cell['index']})"
+            where = unit.file if cell.get("index") is None else f"{unit.file} (cell {cell['index'] + 1})"
             syntax = cell.get("syntax_error")
             if syntax:
                 hint_en = hint_fa = ""

@@ -72,7 +72,7 @@ def parse_int(text: str) -> int:
     return int(value)
 
 
-_SHAPE_SEPARATORS = re.compile(r"\s*(?:,|x|X|×|\*|by|در)\s*")
+_SHAPE_SEPARATORS = re.compile(r"\s*(?:,|،|x|X|×|\*|by|در)\s*")
 
 
 def parse_shape(text: str) -> tuple[int, ...] | NotApplicable:
@@ -81,7 +81,7 @@ def parse_shape(text: str) -> tuple[int, ...] | NotApplicable:
         return NotApplicable(text.strip())
     body = normalize_digits(text).strip()
     body = body.strip("()[]{} ")
-    parts = [p for p in _SHAPE_SEPARATORS.split(body) if p != ""]
+    parts = _SHAPE_SEPARATORS.split(body)
     if parts and parts[0].lower() == "none":  # Keras prints the batch dimension as None
         parts = parts[1:]
     if not parts or not all(re.fullmatch(r"\d+", p) for p in parts):

@@ -29,6 +29,11 @@ class Interface:
     backward_alt: Found | None = None
 
     def describe(self) -> Bilingual:
+        found = self._describe()
+        notes = [f.note() for f in (self.forward, self.backward, self.backward_alt) if f is not None]
+        return Bilingual.join([found, *(n for n in notes if n is not None)])
+
+    def _describe(self) -> Bilingual:
         if self.kind == "course":
             return Bilingual("Found the course interface forward_batchnorm(Z, gamma, beta, eps, cache_dict, "
                              "beta_avg, mode).",
@@ -52,7 +57,24 @@ class NotFound(Exception):
         self.message = message
 
 
+NOT_FOUND_AGAIN = Bilingual(
+    "No batch-norm function was found (see q06.b_train_output).",
+    "تابع نرمال‌سازی دسته‌ای پیدا نشد (q06.b_train_output را ببینید).",
+)
+
+
 def locate(ctx: QuestionContext) -> Interface:
+    """The student's interface; raises NotFound (in full the first time, briefly after that)."""
+    try:
+        return _locate(ctx)
+    except NotFound as missing:
+        if ctx.memo.setdefault("not_found_shown", False):
+            raise NotFound(NOT_FOUND_AGAIN) from None
+        ctx.memo["not_found_shown"] = True
+        raise missing
+
+
+def _locate(ctx: QuestionContext) -> Interface:
     def find() -> Interface:
         course = ctx.find("forward_batchnorm")
         if course is not None:

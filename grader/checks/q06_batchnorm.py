@@ -317,6 +317,9 @@ def float32(ctx: QuestionContext) -> Verdict:
        fa="(ب، بدون نمره) گذر رو به عقب CS231n در برابر گرادیان عددی")  # fmt: skip
 def backward(ctx: QuestionContext) -> Verdict:
     """Informational: the sheet asks for the forward pass only, so this earns no points."""
+    if ctx.find("batchnorm_forward") is None:
+        return Verdict(Fraction(1), Bilingual("No CS231n backward pass submitted (not required).",
+                                              "گذر رو به عقب CS231n ارسال نشده است (لازم نیست)."))  # fmt: skip
 
     def body(iface: Interface) -> Verdict:
         functions = [f for f in (iface.backward, iface.backward_alt) if f is not None]

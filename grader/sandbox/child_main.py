@@ -134,7 +134,7 @@ class Runner:
         return {"ok": True, "cells": cells}
 
     def _exec_cell(self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str) -> dict[str, Any]:
-        label = f"{file}#cell{cell['index']}" if cell["index"] is not None else file
+        label = f"{file} (cell {cell['index'] + 1})" if cell["index"] is not None else file
         report: dict[str, Any] = {"index": cell["index"], "errors": [], "skipped": 0, "output": ""}
         try:
             tree = ast.parse(cell["source"], filename=label)

@@ -133,6 +133,7 @@ class Sandbox:
         self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch)
         confine.protect_parent()
         self._process: subprocess.Popen[bytes] | None = None
+        self._drainer: threading.Thread | None = None
         self._to_child = self._from_child = -1
         self._ids = itertools.count(1)
         self._output = bytearray()
@@ -163,6 +164,10 @@ class Sandbox:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+            if self._drainer is not None:
+                self._drainer.join(timeout=5)  # the pipe reaches EOF once every holder is gone
+            if process.stdout is not None:
+                process.stdout.close()
 
     def _spawn(self) -> None:
         request_read, request_write = os.pipe()
@@ -187,10 +192,15 @@ class Sandbox:
         os.close(reply_write)
         self._to_child, self._from_child = request_write, reply_read
         assert self._process.stdout is not None
-        threading.Thread(target=self._drain, args=(self._process.stdout,), daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout,), daemon=True)
+        self._drainer.start()
 
     def _drain(self, stream: Any) -> None:
         """Keep the first 20 kB of raw (C-level) output; read and drop the rest."""
+        with contextlib.suppress(ValueError, OSError):
+            self._drain_until_eof(stream)
+
+    def _drain_until_eof(self, stream: Any) -> None:
         while chunk := stream.read1(65536):
             room = 20_000 - len(self._output)
             self._output += chunk[: max(room, 0)]
@@ -331,7 +341,7 @@ class Sandbox:
             raise StudentCodeFailure("protocol", Bilingual(
                 f"the returned value could not be read ({error})",
                 f"مقدار برگردانده‌شده خوانده نشد ({error})")) from None  # fmt: skip
-        return CallResult(value, after, str(reply.get("output", ""))[:20_000], float(reply.get("seconds", 0.0)))
+        return CallResult(value, after, str(reply.get("output", ""))[:20_200], float(reply.get("seconds", 0.0)))
 
 
 def _encode_arg(value: Any) -> Any:

@@ -1,0 +1,121 @@
+"""The sandbox against the basic ways student code misbehaves (the full hostile suite is issue 6's)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import grader
+from grader.engine import protected_paths
+from grader.sandbox.client import Definition, Sandbox, StudentCodeFailure
+from grader.submission import Cell, Unit
+
+
+def unit(source: str, name: str = "student.py", mode: str = "full") -> Unit:
+    return Unit(name, "student_" + name.replace(".", "_"), (Cell(None, source),), mode)
+
+
+@pytest.fixture
+def sandbox_for(tmp_path: Path):
+    made: list[Sandbox] = []
+
+    def make(*units: Unit, **options: float) -> Sandbox:
+        box = Sandbox(list(units), hidden=protected_paths(tmp_path), **options)  # type: ignore[arg-type]
+        made.append(box)
+        box.start()
+        return box
+
+    yield make
+    for box in made:
+        box.close()
+
+
+def function(box: Sandbox, name: str) -> Definition:
+    return next(d for d in box.inventory() if d.name == name)
+
+
+def test_calls_return_plain_values_and_mutated_arguments(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def f(x, d):\n    d['k'] = x.sum()\n    return x * 2, 'ok'\n"))
+    result = box.call(function(box, "f"), np.arange(3.0), {"k": 0}, return_args=True)
+    assert isinstance(result.value, tuple)
+    assert np.array_equal(result.value[0], [0.0, 2.0, 4.0]) and result.value[1] == "ok"
+    assert result.args_after[1] == {"k": 3.0}
+
+
+def test_np_is_provided_like_the_handed_out_file_expects(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def f():\n    return np.ones(2)\n"))
+    assert np.array_equal(box.call(function(box, "f")).value, [1.0, 1.0])
+
+
+def test_an_endless_loop_times_out_and_the_next_call_works(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def spin():\n    while True:\n        pass\n\ndef ok():\n    return 1\n"), call_timeout=1.0)
+    with pytest.raises(StudentCodeFailure) as failure:
+        box.call(function(box, "spin"))
+    assert failure.value.kind == "timeout"
+    assert box.call(function(box, "ok")).value == 1
+    assert box.restarts == 1
+
+
+def test_a_hard_exit_is_reported_not_fatal(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("import os\ndef die():\n    os._exit(0)\n\ndef ok():\n    return 2\n"))
+    with pytest.raises(StudentCodeFailure) as failure:
+        box.call(function(box, "die"))
+    assert failure.value.kind == "crashed"
+    assert box.call(function(box, "ok")).value == 2
+
+
+def test_exceptions_and_system_exit_are_student_errors(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("import sys\ndef bad():\n    raise KeyError('mu')\n\ndef leave():\n    sys.exit(0)\n"))
+    with pytest.raises(StudentCodeFailure, match="KeyError"):
+        box.call(function(box, "bad"))
+    with pytest.raises(StudentCodeFailure, match="SystemExit"):
+        box.call(function(box, "leave"))
+
+
+def test_a_file_that_hangs_at_import_loads_its_definitions_only(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def f():\n    return 3\n\nwhile True:\n    pass\n"), load_timeout=1.0)
+    assert box.reports[0].hung
+    assert box.call(function(box, "f")).value == 3
+
+
+def test_output_is_captured_and_truncated(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def loud():\n    print('x' * 10**6)\n    return 1\n"))
+    result = box.call(function(box, "loud"))
+    assert result.value == 1 and len(result.output) < 21_000 and "more characters" in result.output
+
+
+def test_the_grader_cannot_be_imported_or_read(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    source = Path(grader.__file__)
+    box = sandbox_for(unit(
+        "def imp():\n    import grader\n\n"
+        "def read(path):\n    return open(path).read()\n\n"
+        "def listing(path):\n    return sorted(__import__('os').listdir(path))\n"
+    ))  # fmt: skip
+    with pytest.raises(StudentCodeFailure):
+        box.call(function(box, "imp"))
+    with pytest.raises(StudentCodeFailure):
+        box.call(function(box, "read"), str(source))
+    try:
+        assert box.call(function(box, "listing"), str(source.parent)).value == []
+    except StudentCodeFailure:
+        pass  # refused outright by the audit hook: also fine
+
+
+def test_isolation_layers_are_in_force_here(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("import os, socket\n"
+                           "def connect():\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\n\n"
+                           "def write(path):\n    open(path, 'w').write('x')\n\n"
+                           "def where():\n    return os.getcwd()\n"))  # fmt: skip
+    if os.geteuid() == 0 or box.plan.namespaces != "none":
+        assert "no network" in box.plan.layers
+    with pytest.raises(StudentCodeFailure):
+        box.call(function(box, "connect"))
+    outside = Path(grader.__file__).parent.parent / "pwned.txt"
+    with pytest.raises(StudentCodeFailure):
+        box.call(function(box, "write"), str(outside))
+    assert not outside.exists()
+    assert box.call(function(box, "where")).value == str(box.scratch)
+    box.call(function(box, "write"), "inside.txt")

@@ -1,0 +1,39 @@
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.expressions import SYMBOLS, parse_relation, solve_for
+from grader.values import ValueProblem
+
+p, f = SYMBOLS["p"], SYMBOLS["f"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["p = (f - 1) / 2", "2p = f - 1", "f = 2p + 1", "(f-1)/2", "p=(F-1)/2", "padding = (k - 1)/2", "p = f/2 - 1/2",
+     "2*p + 1 = f", "p = ۰٫۵(f - ۱)", "p = (f − 1) ÷ 2"],
+)  # fmt: skip
+def test_equivalent_forms_solve_to_the_same_padding(text: str) -> None:
+    (solution,) = solve_for(parse_relation(text), p)
+    assert sympy.simplify(solution - (f - 1) / 2) == 0
+
+
+def test_floor_form_parses() -> None:
+    (solution,) = solve_for(parse_relation("p = floor(f/2)"), p)
+    assert all(solution.subs(f, v) == (v - 1) // 2 for v in (1, 3, 5, 7))
+
+
+@pytest.mark.parametrize("text", ["__import__('os').system('true')", "p = f.__class__", "p = eval(f)", "p == f", ""])
+def test_code_is_never_evaluated(text: str) -> None:
+    with pytest.raises(ValueProblem):
+        parse_relation(text)
+
+
+@given(st.text(alphabet="pf0123456789+-*/^()= .x", max_size=40))
+def test_parser_never_crashes(text: str) -> None:
+    try:
+        relation = parse_relation(text)
+    except ValueProblem:
+        return
+    solve_for(relation, p)
