@@ -59,7 +59,7 @@ def test_nested_block_where_a_value_belongs() -> None:
 
 def test_not_utf8_is_an_error_for_every_question(tmp_path: Path) -> None:
     path = tmp_path / "answer_sheet.yaml"
-    path.write_bytes("q06:\n  epsilon: ".encode() + "اپسيلون".encode("cp1256"))  # Windows-1256
+    path.write_bytes(b"q06:\n  epsilon: " + "اپسيلون".encode("cp1256"))  # Windows-1256
     sheet = read_sheet(path)
     answer = sheet.get("q06.epsilon", str)
     assert isinstance(answer, Invalid) and "UTF-8" in answer.problem.describe().en

@@ -1,6 +1,3 @@
-import numpy as np
-
-
 def forward_batchnorm(Z, gamma, beta, eps, cache_dict, beta_avg, mode):
     """Q6(b): batch normalization forward pass.
 

@@ -1,0 +1,67 @@
+"""Benchmark: `grader check` on fixture submissions, as a user runs it (a fresh process each time).
+
+Usage: python benchmarks/bench_check.py [--runs 5]
+Prints a Markdown table (median, min and max wall time; peak memory of the
+grader and of its child) and writes benchmarks/results/check.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
+CASES = {
+    "perfect, --only q05,q06": [str(SUBMISSIONS / "perfect"), "--only", "q05,q06"],
+    "notebook (2023 style), --only q06": [str(SUBMISSIONS / "notebook_2023"), "--only", "q06"],
+    "Q5 only (no student code runs)": [str(SUBMISSIONS / "perfect"), "--only", "q05"],
+}
+
+
+def grader_command() -> list[str]:
+    executable = Path(sys.executable).parent / "grader"
+    return [str(executable)] if executable.exists() else [sys.executable, "-m", "grader.cli"]
+
+
+def run_once(args: list[str]) -> tuple[float, int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([*grader_command(), "check", *args, "--quiet"], check=True)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    results = {}
+    print("| case | median s | min s | max s | peak RSS MiB | runs |\n|---|---|---|---|---|---|")
+    for name, args in CASES.items():
+        run_once(args)  # warm the file cache
+        samples = [run_once(args) for _ in range(options.runs)]
+        walls = [w for w, _ in samples]
+        peak = max(p for _, p in samples) / 1024
+        results[name] = {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
+                         "peak_rss_mib": peak, "runs": options.runs}  # fmt: skip
+        print(f"| {name} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | {peak:.0f} "
+              f"| {options.runs} |")  # fmt: skip
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+               "date": time.strftime("%Y-%m-%d")}  # fmt: skip
+    out = ROOT / "benchmarks" / "results" / "check.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
