@@ -16,7 +16,10 @@ import click
 from rich.console import Console
 
 import grader
+from grader.answers import AnswersError
 from grader.engine import Options, grade, parse_only
+from grader.registry import RegistryError
+from grader.sandbox.client import SandboxError
 from grader.render import csv_out, gradescope, json_out, junit, terminal
 from grader.sheet_schema import render_template
 
@@ -93,11 +96,15 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
     if selected is not None:
         options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
     console = Console(stderr=False, highlight=False)
-    if quiet:
-        report, internal = grade(path, options)
-    else:
-        with console.status("grading…") as status:
-            report, internal = grade(path, options, progress=lambda text: status.update(f"grading: {text}"))
+    try:
+        if quiet:
+            report, internal = grade(path, options)
+        else:
+            with console.status("grading…") as status:
+                report, internal = grade(path, options, progress=lambda text: status.update(f"grading: {text}"))
+    except (SandboxError, AnswersError, RegistryError) as error:
+        click.echo(f"grader: error: {error}", err=True)
+        sys.exit(EXIT_INTERNAL)
     outputs = {json_path: json_out.render, gradescope_path: gradescope.render, junit_path: junit.render}
     for target, render in outputs.items():
         if target is not None:

@@ -70,7 +70,11 @@ def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[Submissi
     notes = []
     for report in reports:
         unit = report.unit
-        if report.hung:
+        if report.skipped:
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: could not be loaded even definitions-only (it hangs or crashes); it was left out",
+                f"{unit.file}: حتی فقط با تعریف‌ها هم بارگذاری نشد (گیر می‌کند یا از کار می‌افتد)؛ کنار گذاشته شد")))  # fmt: skip
+        elif report.hung:
             notes.append(SubmissionNote("load", Bilingual(
                 f"{unit.file}: did not finish loading within {load_timeout:g} s (or crashed); "
                 "only its imports, functions, classes and constants were loaded",

@@ -59,9 +59,11 @@ class CappedWriter(io.TextIOBase):
         return "".join(self.parts) + tail
 
 
-def install_fence(protected: list[str]) -> None:
+def install_fence(protected: list[str], scratch: str) -> None:
     """Audit hooks: a second fence behind the mount namespace (ctypes can bypass them)."""
-    roots = tuple(os.path.realpath(p) for p in protected)
+    scratch = os.path.realpath(scratch)
+    # A protected folder that holds the scratch folder cannot be fenced off as a whole.
+    roots = tuple(r for r in (os.path.realpath(p) for p in protected) if not (scratch + os.sep).startswith(r + os.sep))
 
     def is_protected(path: Any) -> bool:
         if isinstance(path, int):
@@ -74,9 +76,9 @@ def install_fence(protected: list[str]) -> None:
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open" and args and is_protected(args[0]):
-            raise PermissionError(f"the grader's files are not readable from student code: {args[0]}")
+            raise PermissionError(f"the grader's files are off limits to student code: {args[0]}")
         if event in ("os.listdir", "os.scandir") and args and is_protected(args[0]):
-            raise PermissionError(f"the grader's files are not readable from student code: {args[0]}")
+            raise PermissionError(f"the grader's files are off limits to student code: {args[0]}")
         if event == "import" and args and str(args[0]).split(".")[0] in BLOCKED_MODULES:
             raise ImportError(f"student code may not import the grader's module {args[0]!r}")
         if event.startswith("socket.") and event not in ("socket.__new__", "socket.gethostname"):
@@ -135,6 +137,7 @@ class Runner:
 
     def _exec_cell(self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str) -> dict[str, Any]:
         label = f"{file} (cell {cell['index'] + 1})" if cell["index"] is not None else file
+        STUDENT_FILES.add(label)
         report: dict[str, Any] = {"index": cell["index"], "errors": [], "skipped": 0, "output": ""}
         try:
             tree = ast.parse(cell["source"], filename=label)
@@ -228,9 +231,12 @@ class Runner:
         return reply
 
 
+STUDENT_FILES: set[str] = set()  # the labels student code is compiled under
+
+
 def _describe_error(error: BaseException, line: int | None) -> dict[str, Any]:
     frames = traceback.extract_tb(error.__traceback__)
-    student_frames = [f for f in frames if not f.filename.startswith("<string>")]
+    student_frames = [f for f in frames if f.filename in STUDENT_FILES]
     last = student_frames[-1] if student_frames else None
     text = "".join(traceback.format_exception_only(type(error), error)).strip()
     return {
@@ -256,7 +262,7 @@ def main() -> None:
     request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
     plan = json.loads(sys.argv[3])
     apply_in_child(plan)  # while still single-threaded: before numpy starts its threads
-    install_fence(plan["hidden"])
+    install_fence(plan["hidden"], plan["scratch"])
     import numpy  # noqa: F401 - loaded once, before any student code
 
     runner = Runner()

@@ -67,7 +67,12 @@ class Definition:
 class UnitReport:
     unit: Unit
     cells: list[dict[str, Any]] = field(default_factory=list)
-    hung: bool = False
+    hung: bool = False  # hung or crashed while loading: loaded definitions-only
+    skipped: bool = False  # failed even definitions-only: left out
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself could not run (our environment, not the student's code)."""
 
 
 def child_program() -> str:
@@ -97,7 +102,9 @@ def child_program() -> str:
 def _failure_from_reply(reply: dict[str, Any]) -> StudentCodeFailure:
     error_type = str(reply.get("error_type", "Error"))
     message = str(reply.get("message", ""))
-    where = f" (line {reply['line']})" if reply.get("line") else ""
+    where = ""
+    if reply.get("line"):
+        where = f" ({reply['where']}, line {reply['line']})" if reply.get("where") else f" (line {reply['line']})"
     if error_type == "NotImplementedError":
         return StudentCodeFailure("not_implemented", Bilingual(
             f"Not answered yet: the function still raises NotImplementedError{where}.",
@@ -126,11 +133,14 @@ class Sandbox:
         self.limits = limits or Limits()
         self.call_timeout = call_timeout
         self.load_timeout = load_timeout
-        self._workdir = Path(tempfile.mkdtemp(prefix="hw4-grader-"))
-        os.chmod(self._workdir, 0o711)
+        # Every sandbox lives under one folder, which each child covers with an empty
+        # mount before carrying its own scratch folder back: no child sees another's.
+        sandboxes = Path(tempfile.gettempdir()) / "hw4-grader-sandboxes"
+        sandboxes.mkdir(mode=0o711, exist_ok=True)
+        self._workdir = Path(tempfile.mkdtemp(dir=sandboxes))
         self.scratch = self._workdir / "scratch"
         self.scratch.mkdir()
-        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch)
+        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, sandboxes)
         confine.protect_parent()
         self._process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None
@@ -138,7 +148,6 @@ class Sandbox:
         self._ids = itertools.count(1)
         self._output = bytearray()
         self._output_dropped = 0
-        self._skip: set[str] = set()  # units that hung while loading
         self.reports: list[UnitReport] = []
         self.restarts = 0
 
@@ -172,7 +181,8 @@ class Sandbox:
     def _spawn(self) -> None:
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "TMPDIR": str(self.scratch),
+               "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
                "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}  # fmt: skip
         for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # needed on some CPUs (see docs)
@@ -260,37 +270,48 @@ class Sandbox:
 
     # -- loading -------------------------------------------------------------------
     def start(self) -> list[UnitReport]:
-        """Start the child and load every unit; returns what happened to each."""
-        self.reports = []
-        self._spawn()
+        """Start a child and load every unit, in order; returns what happened to each.
+
+        A unit that hangs or crashes the child while loading is loaded again
+        definitions-only, and left out if even that fails; every such change
+        restarts the child, so the loop ends after at most two per unit.
+        """
+        modes: dict[str, str] = {}
+        while (reports := self._load_all(modes)) is None:
+            self.restarts += 1
+        self.reports = reports
+        return reports
+
+    def _load_all(self, modes: dict[str, str]) -> list[UnitReport] | None:
+        self._spawn_checked()
+        reports = []
         for unit in self.units:
-            report = UnitReport(unit)
-            self.reports.append(report)
-            if unit.file in self._skip:
-                report.hung = True
-                unit = dataclasses.replace(unit, mode="definitions")
+            mode = modes.get(unit.file, unit.mode)
+            report = UnitReport(unit, hung=unit.file in modes, skipped=mode == "skip")
+            reports.append(report)
+            if report.skipped:
+                continue
             try:
-                reply = self._request({"op": "exec_unit", **unit.to_json()}, self.load_timeout)
+                reply = self._request({"op": "exec_unit", **dataclasses.replace(unit, mode=mode).to_json()},
+                                      self.load_timeout)  # fmt: skip
             except StudentCodeFailure:
-                # It hung or crashed while loading: restart without running its statements.
-                report.hung = True
-                self._skip.add(unit.file)
-                self.restarts += 1
-                self._spawn()
-                for done in self.reports[:-1]:
-                    replay = dataclasses.replace(done.unit, mode="definitions") if done.hung else done.unit
-                    self._request({"op": "exec_unit", **replay.to_json()}, self.load_timeout)
-                try:
-                    reply = self._request(
-                        {"op": "exec_unit", **dataclasses.replace(unit, mode="definitions").to_json()},
-                        self.load_timeout)  # fmt: skip
-                except StudentCodeFailure:
-                    self._spawn()
-                    for done in self.reports[:-1]:
-                        self._request({"op": "exec_unit", **done.unit.to_json()}, self.load_timeout)
-                    continue
+                modes[unit.file] = "skip" if mode == "definitions" else "definitions"
+                self._kill()
+                return None
             report.cells = list(reply.get("cells", []))
-        return self.reports
+        return reports
+
+    def _spawn_checked(self) -> None:
+        """Start a child and make sure it answers; if it cannot, the grader's environment is broken."""
+        self._spawn()
+        try:
+            self._request({"op": "ping"}, 60.0)
+        except StudentCodeFailure as failure:
+            time.sleep(0.2)  # let the drain thread collect the child's last words
+            tail = self.raw_output.strip().splitlines()[-3:]
+            self._kill()
+            raise SandboxError(f"the sandbox for student code did not start ({failure.message.en}): "
+                               + " | ".join(tail)) from None  # fmt: skip
 
     def _ensure_running(self) -> None:
         if self._process is None:

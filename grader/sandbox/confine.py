@@ -2,10 +2,10 @@
 
 Layers, each applied when the platform allows it (`plan_confinement` says which):
 - namespaces: a private network namespace (no network at all) and a private
-  mount namespace in which /tmp is a private tmpfs, the grader's own files
-  (package, references, answers, checks, test fixtures) and the submission
-  folder are covered by empty read-only mounts, and every other mount is made
-  read-only, except the scratch folder;
+  mount namespace in which the grader's own files (package, references,
+  answers, checks, test fixtures), the submission folder and the other
+  sandboxes are covered by empty read-only mounts, and every other mount
+  (/tmp and /dev/shm included) is made read-only, except the scratch folder;
 - a user namespace entered last: the child keeps its uid (so it can read the
   Python installation wherever that lives) but holds no capability outside
   that namespace; the mounts above become locked (it cannot unmount or
@@ -42,7 +42,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 4, 24, 28, 38
 # SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE, each with its lock bit.
 SECURE_ALL_BITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40 | 0x80
-_KEEP_WRITABLE = ("/proc", "/sys", "/dev")
+_KEEP_WRITABLE = ("/proc", "/sys")  # kernel interfaces; /dev goes read-only (device nodes stay usable)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Confinement:
     namespaces: str  # "root", "user" or "none"
     hidden: tuple[str, ...]
     scratch: str
+    sandboxes: str  # the folder holding every sandbox's scratch folder
     layers: tuple[str, ...] = ()
 
 
@@ -146,7 +147,7 @@ def protect_parent() -> None:
         _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path) -> Confinement:
+def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxes: Path) -> Confinement:
     namespaces = available_namespaces()
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
     processes = limits.processes
@@ -162,13 +163,14 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path) -> Confi
         namespaces=namespaces,
         hidden=existing,
         scratch=str(scratch),
+        sandboxes=str(sandboxes),
         layers=tuple(layers),
     )
 
 
 def plan_to_json(plan: Confinement) -> dict[str, Any]:
     return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
-            "scratch": plan.scratch}  # fmt: skip
+            "scratch": plan.scratch, "sandboxes": plan.sandboxes}  # fmt: skip
 
 
 def _mount_points() -> list[tuple[str, set[str]]]:
@@ -215,11 +217,11 @@ def apply_in_child(data: dict[str, Any]) -> None:  # pragma: no cover - runs in 
         else:
             _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-        # /tmp becomes a private tmpfs; the scratch folder (which may live in /tmp) is
-        # carried over by a bind mount through a descriptor opened before.
+        # The folder of all sandboxes becomes an empty tmpfs; this child's own scratch
+        # folder is carried back by a bind mount through a descriptor opened before.
         scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
-        opts = b"size=%d,mode=1777" % limits.file_bytes
-        _call(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts), "mount /tmp")
+        sandboxes = str(data["sandboxes"]).encode()
+        _call(libc.mount(b"tmpfs", sandboxes, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=711"), "sandboxes")
         os.makedirs(scratch, exist_ok=True)
         _call(libc.mount(f"/proc/self/fd/{scratch_fd}".encode(), scratch.encode(), None, MS_BIND, None), "scratch")
         os.close(scratch_fd)
@@ -231,7 +233,7 @@ def apply_in_child(data: dict[str, Any]) -> None:  # pragma: no cover - runs in 
                                  b"size=4k,mode=555"), f"hide {path}")  # fmt: skip
             elif os.path.exists(path):
                 _call(libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hide {path}")
-        _remount_read_only(keep=(scratch, "/tmp", *_KEEP_WRITABLE))
+        _remount_read_only(keep=(scratch, *_KEEP_WRITABLE))
         # A new user namespace last: every mount above is now locked for this process.
         _unshare_user(CLONE_NEWNS)
         _drop_capabilities()
