@@ -19,8 +19,8 @@ import grader
 from grader.answers import AnswersError
 from grader.engine import Options, grade, parse_only
 from grader.registry import RegistryError
-from grader.sandbox.client import SandboxError
 from grader.render import csv_out, gradescope, json_out, junit, terminal
+from grader.sandbox.client import SandboxError
 from grader.sheet_schema import render_template
 
 EXIT_INPUT = 2
