@@ -261,7 +261,9 @@ def _read_exact(fd: int, size: int) -> bytes:
 def main() -> None:
     request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
     plan = json.loads(sys.argv[3])
-    apply_in_child(plan)  # while still single-threaded: before numpy starts its threads
+    # While still single-threaded (before numpy starts its threads). The first frame
+    # tells the parent which pid to kill: with a PID namespace, not its own child's.
+    apply_in_child(plan, lambda pid: write_frame(reply_fd, {"id": 0, "pid": pid}))
     install_fence(plan["hidden"], plan["scratch"])
     import numpy  # noqa: F401 - loaded once, before any student code
 

@@ -144,11 +144,13 @@ class Sandbox:
         confine.protect_parent()
         self._process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None
+        self._runner_pid: int | None = None  # pid 1 of the child's PID namespace, as seen from here
         self._to_child = self._from_child = -1
         self._ids = itertools.count(1)
         self._output = bytearray()
         self._output_dropped = 0
         self.reports: list[UnitReport] = []
+        self._timed_out: set[tuple[str, str]] = set()
         self.restarts = 0
 
     # -- lifecycle -----------------------------------------------------------------
@@ -170,6 +172,11 @@ class Sandbox:
                     os.close(fd)
         self._to_child = self._from_child = -1
         if process is not None:
+            # Killing pid 1 of the child's PID namespace kills everything in it, even a
+            # process that left the process group with setsid().
+            if self._runner_pid is not None and self._runner_pid != process.pid:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self._runner_pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
@@ -204,6 +211,14 @@ class Sandbox:
         assert self._process.stdout is not None
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stdout,), daemon=True)
         self._drainer.start()
+        self._runner_pid = None
+        try:
+            header = self._read(wire.HEADER_SIZE, time.monotonic() + 60)
+            hello = wire.parse_frame_body(self._read(wire.frame_length(header), time.monotonic() + 60))
+            if hello.get("id") == 0 and type(hello.get("pid")) is int:
+                self._runner_pid = int(hello["pid"])
+        except (TimeoutError, EOFError, OSError, wire.WireError):
+            pass  # _spawn_checked's ping reports a child that did not start
 
     def _drain(self, stream: Any) -> None:
         """Keep the first 20 kB of raw (C-level) output; read and drop the rest."""
@@ -345,14 +360,29 @@ class Sandbox:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> CallResult:
-        """Call a student function with plain arguments; refs are {"__ref__": handle}."""
+        """Call a student function with plain arguments; refs are {"__ref__": handle}.
+
+        A function that exceeded its time limit once is not called again: every later
+        check that needs it fails at once, which keeps a submission's grading time
+        bounded by one timeout per function.
+        """
+        key = (definition.module, definition.name)
+        if key in self._timed_out:
+            raise StudentCodeFailure("timeout", Bilingual(
+                f"not run: {definition.name} already exceeded the time limit in an earlier check",
+                f"اجرا نشد: {definition.name} در یک بررسی قبلی از سقف زمان گذشته بود"))  # fmt: skip
         self._ensure_running()
         message = {
             "op": "call", "module": definition.module, "name": definition.name,
             "args": [_encode_arg(a) for a in args], "kwargs": {k: _encode_arg(v) for k, v in kwargs.items()},
             "keep": keep, "return_args": return_args, "consume": consume_generator,
         }  # fmt: skip
-        reply = self._request(message, timeout or self.call_timeout)
+        try:
+            reply = self._request(message, timeout or self.call_timeout)
+        except StudentCodeFailure as failure:
+            if failure.kind == "timeout":
+                self._timed_out.add(key)
+            raise
         if not reply.get("ok"):
             raise _failure_from_reply(reply)
         try:

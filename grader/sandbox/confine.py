@@ -6,6 +6,8 @@ Layers, each applied when the platform allows it (`plan_confinement` says which)
   answers, checks, test fixtures), the submission folder and the other
   sandboxes are covered by empty read-only mounts, and every other mount
   (/tmp and /dev/shm included) is made read-only, except the scratch folder;
+- a PID namespace: the child cannot see or signal the grader or any other
+  process, and every process it starts dies with it;
 - a user namespace entered last: the child keeps its uid (so it can read the
   Python installation wherever that lives) but holds no capability outside
   that namespace; the mounts above become locked (it cannot unmount or
@@ -30,6 +32,8 @@ import ctypes.util
 import os
 import re
 import resource
+import signal
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +41,10 @@ from typing import Any
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 4, 24, 28, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 28, 38
 # SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE, each with its lock bit.
 SECURE_ALL_BITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40 | 0x80
 _KEEP_WRITABLE = ("/proc", "/sys")  # kernel interfaces; /dev goes read-only (device nodes stay usable)
@@ -121,9 +126,9 @@ def available_namespaces() -> str:
     if as_root not in _PROBED:
         if not Path("/proc/self/ns/user").exists():
             _PROBED[as_root] = "none"
-        elif as_root and _probe(CLONE_NEWNS | CLONE_NEWNET):
+        elif as_root and _probe(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID):
             _PROBED[as_root] = "root"
-        elif _probe(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET):
+        elif _probe(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID):
             _PROBED[as_root] = "user"
         else:
             _PROBED[as_root] = "none"
@@ -152,7 +157,7 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxe
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
     processes = limits.processes
     if namespaces != "none":
-        layers += ["no network", "grader files hidden", "read-only filesystem except scratch",
+        layers += ["no network", "own PID namespace", "grader files hidden", "read-only filesystem except scratch",
                    "user namespace without capabilities"]  # fmt: skip
     else:
         # RLIMIT_NPROC then counts every task of this user: allow for those already running.
@@ -206,17 +211,39 @@ def _drop_capabilities() -> None:
     _call(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
-def apply_in_child(data: dict[str, Any]) -> None:  # pragma: no cover - runs in the child
-    """Confine the current (child) process according to a plan from `plan_to_json`."""
+def _fork_into_pid_namespace(report: Callable[[int], None]) -> None:  # pragma: no cover - runs in the child
+    """Fork once: the child becomes pid 1 of the new PID namespace and returns; this
+    process stays outside, reports the child's pid (for the grader to kill it) and
+    waits to exit with the child's status."""
+    pid = os.fork()
+    if pid == 0:
+        _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        return
+    report(pid)
+    os.closerange(3, 1024)
+    _, status = os.waitpid(pid, 0)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> None:  # pragma: no cover
+    """Confine the current (child) process according to a plan from `plan_to_json`.
+
+    With namespaces, the process forks once (see `_fork_into_pid_namespace`): what
+    returns from here is pid 1 of a PID namespace of its own, which can neither see
+    nor signal the grader, and whose death takes every process it started with it.
+    """
     libc = _libc()
     limits = Limits(**data["limits"])
     scratch = str(data["scratch"])
     if data["namespaces"] != "none":
         if data["namespaces"] == "user":
-            _unshare_user(CLONE_NEWNS | CLONE_NEWNET)
+            _unshare_user(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID)
         else:
-            _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+        _fork_into_pid_namespace(report_pid)
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+        # A /proc of this PID namespace: the grader's processes are not in it.
+        libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)  # best effort
         # The folder of all sandboxes becomes an empty tmpfs; this child's own scratch
         # folder is carried back by a bind mount through a descriptor opened before.
         scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
@@ -237,6 +264,8 @@ def apply_in_child(data: dict[str, Any]) -> None:  # pragma: no cover - runs in 
         # A new user namespace last: every mount above is now locked for this process.
         _unshare_user(CLONE_NEWNS)
         _drop_capabilities()
+    else:
+        report_pid(os.getpid())
     for name, value in (
         (resource.RLIMIT_DATA, limits.memory_bytes),
         (resource.RLIMIT_CPU, limits.cpu_seconds),
