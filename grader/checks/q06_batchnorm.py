@@ -284,11 +284,19 @@ def no_mutation(ctx: QuestionContext) -> Verdict:
             array = as_array(after)
             if array is None or not np.array_equal(array, x[name]):
                 changed.append(name)
-        if not changed:
-            return Verdict(Fraction(1), Bilingual("The inputs are left unchanged.", "ورودی‌ها دست‌نخورده ماندند."))
-        return Verdict(Fraction(0), Bilingual(
-            f"the function modified its input(s) {', '.join(changed)} in place (e.g. Z -= mu); work on a copy",
-            f"تابع ورودی‌های {', '.join(changed)} را درجا تغییر داد (مثلاً Z -= mu)؛ روی یک کپی کار کنید"))  # fmt: skip
+        if changed:
+            return Verdict(Fraction(0), Bilingual(
+                f"the function modified its input(s) {', '.join(changed)} in place (e.g. Z -= mu); work on a copy",
+                f"تابع ورودی‌های {', '.join(changed)} را درجا تغییر داد (مثلاً Z -= mu)؛ روی یک کپی کار کنید"))  # fmt: skip
+        expected, _, _ = _expected(x, EPS, "train")
+        # Leaving the inputs alone is only worth something in a function that computes the output.
+        if not compare(run.out, expected, RTOL, ATOL).ok and _train_bug(ctx, iface) is None:
+            return Verdict(Fraction(0), Bilingual(
+                "not credited: the inputs are unchanged, but the function does not compute batch normalization "
+                "(see q06.b_train_output)",
+                "امتیازی ندارد: ورودی‌ها تغییر نکردند ولی تابع نرمال‌سازی دسته‌ای را محاسبه نمی‌کند "
+                "(q06.b_train_output را ببینید)"))  # fmt: skip
+        return Verdict(Fraction(1), Bilingual("The inputs are left unchanged.", "ورودی‌ها دست‌نخورده ماندند."))
 
     return _with_interface(ctx, body)
 

@@ -232,15 +232,29 @@ class Runner:
 
 
 STUDENT_FILES: set[str] = set()  # the labels student code is compiled under
+# Bound before any student code runs: patching the traceback module cannot hide an error.
+_extract_tb = traceback.extract_tb
+_type_name = type
+
+
+def _safe_text(error: BaseException) -> str:
+    try:
+        text = str(error)
+    except BaseException:  # a __str__ that raises
+        text = "<unprintable>"
+    return f"{_type_name(error).__name__}: {text}" if text else _type_name(error).__name__
 
 
 def _describe_error(error: BaseException, line: int | None) -> dict[str, Any]:
-    frames = traceback.extract_tb(error.__traceback__)
+    try:
+        frames = list(_extract_tb(error.__traceback__))
+    except BaseException:
+        frames = []
     student_frames = [f for f in frames if f.filename in STUDENT_FILES]
     last = student_frames[-1] if student_frames else None
-    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    text = _safe_text(error)
     return {
-        "error_type": type(error).__name__[:100],
+        "error_type": _type_name(error).__name__[:100],
         "message": text[:500],
         "line": last.lineno if last else line,
         "where": last.filename if last else None,

@@ -30,9 +30,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import pwd
 import re
 import resource
 import signal
+import site
+import sys
+import sysconfig
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -47,6 +51,7 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 28, 38
 # SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE, each with its lock bit.
 SECURE_ALL_BITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40 | 0x80
+_MASKED = ("/tmp", "/var/tmp", "/dev/shm", "/home", "/mnt", "/media")  # shared places other users' files may be in
 _KEEP_WRITABLE = ("/proc", "/sys")  # kernel interfaces; /dev goes read-only (device nodes stay usable)
 
 
@@ -68,6 +73,8 @@ class Confinement:
     hidden: tuple[str, ...]
     scratch: str
     sandboxes: str  # the folder holding every sandbox's scratch folder
+    drop_to: tuple[int, int] | None = None  # (uid, gid) a root grader drops the child to
+    needed: tuple[str, ...] = ()  # folders the interpreter reads, made reachable for that uid
     layers: tuple[str, ...] = ()
 
 
@@ -156,26 +163,42 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxe
     namespaces = available_namespaces()
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
     processes = limits.processes
+    drop_to = None
     if namespaces != "none":
-        layers += ["no network", "own PID namespace", "grader files hidden", "read-only filesystem except scratch",
-                   "user namespace without capabilities"]  # fmt: skip
+        layers += ["no network", "own PID namespace", "grader files hidden", "read-only filesystem except scratch"]
+    if namespaces == "root":
+        # Root's processes are exempt from RLIMIT_NPROC and may read anything: drop to nobody.
+        try:
+            nobody = pwd.getpwnam("nobody")
+            drop_to = (nobody.pw_uid, nobody.pw_gid)
+        except KeyError:
+            drop_to = (65534, 65534)
+        os.chown(scratch, *drop_to)
+        layers.append("unprivileged uid (nobody), no capabilities")
+    elif namespaces == "user":
+        layers.append("user namespace without capabilities")
     else:
         # RLIMIT_NPROC then counts every task of this user: allow for those already running.
         processes += _tasks_of(os.getuid())
     existing = tuple(sorted({str(p) for p in hidden if p.exists()}))
+    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    needed |= {p for p in (*site.getsitepackages(), *sysconfig.get_paths().values()) if os.path.isdir(p)}
     return Confinement(
         limits=Limits(limits.memory_bytes, limits.cpu_seconds, limits.file_bytes, limits.open_files, processes),
         namespaces=namespaces,
         hidden=existing,
         scratch=str(scratch),
         sandboxes=str(sandboxes),
+        drop_to=drop_to,
+        needed=tuple(sorted(os.path.realpath(p) for p in needed)),
         layers=tuple(layers),
     )
 
 
 def plan_to_json(plan: Confinement) -> dict[str, Any]:
     return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
-            "scratch": plan.scratch, "sandboxes": plan.sandboxes}  # fmt: skip
+            "scratch": plan.scratch, "sandboxes": plan.sandboxes, "drop_to": plan.drop_to,
+            "needed": list(plan.needed)}  # fmt: skip
 
 
 def _mount_points() -> list[tuple[str, set[str]]]:
@@ -197,6 +220,70 @@ def _remount_read_only(keep: tuple[str, ...]) -> None:
         flags |= (MS_NOSUID if "nosuid" in options else 0) | (MS_NODEV if "nodev" in options else 0)
         flags |= MS_NOEXEC if "noexec" in options else 0
         libc.mount(None, path.encode(), None, flags, None)  # best effort: a mount that refuses stays as it is
+
+
+def _reveal(needed: list[str]) -> None:
+    """Make the interpreter's folders reachable for an unprivileged uid.
+
+    A folder on the way that others may not enter (e.g. /root, mode 700, holding
+    a pyenv Python) is covered by an empty tmpfs they may enter, and only the
+    needed entries below it are bind-mounted back; the rest stays out of sight.
+    """
+    libc = _libc()
+    wanted: dict[str, set[str]] = {}
+    for path in needed:
+        parts = path.strip("/").split("/")
+        for depth in range(len(parts)):
+            folder = "/" + "/".join(parts[:depth])
+            try:
+                closed = not os.stat(folder).st_mode & 0o001
+            except OSError:
+                break
+            if closed and depth < len(parts):
+                wanted.setdefault(folder, set()).add(parts[depth])
+    for folder in sorted(wanted, key=len):
+        keep = {name: os.open(os.path.join(folder, name), os.O_PATH) for name in sorted(wanted[folder])
+                if os.path.exists(os.path.join(folder, name))}  # fmt: skip
+        _call(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=711"),
+              f"reveal {folder}")  # fmt: skip
+        for name, fd in keep.items():
+            target = os.path.join(folder, name)
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.mkdir(target)
+            else:
+                open(target, "w").close()
+            _call(libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None, MS_BIND | MS_REC, None),
+                  f"reveal {target}")  # fmt: skip
+            os.close(fd)
+
+
+def _mask(folder: str, carry: list[str]) -> None:
+    """Cover `folder` with an empty tmpfs, then bind-mount back the `carry` paths inside it."""
+    if not os.path.isdir(folder) or os.path.islink(folder):
+        return
+    inside = sorted({p for p in carry if p.startswith(folder.rstrip("/") + "/") and os.path.exists(p)})
+    # Keep only the outermost of nested paths: a bind mount brings what is below it.
+    inside = [p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p)]
+    keep = {path: os.open(path, os.O_PATH) for path in inside}
+    _call(_libc().mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=755"),
+          f"mask {folder}")  # fmt: skip
+    for path, fd in keep.items():
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(path, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "w").close()
+        _call(_libc().mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None),
+              f"carry {path}")  # fmt: skip
+        os.close(fd)
+
+
+def _drop_to(uid: int, gid: int) -> None:
+    """setuid away from root: every capability goes, and RLIMIT_NPROC now applies."""
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    _call(_libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
 def _drop_capabilities() -> None:
@@ -244,14 +331,11 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
         # A /proc of this PID namespace: the grader's processes are not in it.
         libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)  # best effort
-        # The folder of all sandboxes becomes an empty tmpfs; this child's own scratch
-        # folder is carried back by a bind mount through a descriptor opened before.
-        scratch_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
-        sandboxes = str(data["sandboxes"]).encode()
-        _call(libc.mount(b"tmpfs", sandboxes, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=711"), "sandboxes")
-        os.makedirs(scratch, exist_ok=True)
-        _call(libc.mount(f"/proc/self/fd/{scratch_fd}".encode(), scratch.encode(), None, MS_BIND, None), "scratch")
-        os.close(scratch_fd)
+        # Shared folders (other sandboxes, temporary files, home folders) become empty;
+        # only this child's scratch folder and the interpreter's own folders come back.
+        carry = [scratch, *data["needed"]]
+        for folder in (str(data["sandboxes"]), *_MASKED):
+            _mask(folder, carry)
         for path in data["hidden"]:
             if path == scratch or scratch.startswith(path + "/"):
                 continue
@@ -260,10 +344,15 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
                                  b"size=4k,mode=555"), f"hide {path}")  # fmt: skip
             elif os.path.exists(path):
                 _call(libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hide {path}")
+        if data["drop_to"] is not None:
+            _reveal(data["needed"])
         _remount_read_only(keep=(scratch, *_KEEP_WRITABLE))
-        # A new user namespace last: every mount above is now locked for this process.
-        _unshare_user(CLONE_NEWNS)
-        _drop_capabilities()
+        if data["drop_to"] is not None:
+            _drop_to(*data["drop_to"])
+        else:
+            # A new user namespace last: every mount above is now locked for this process.
+            _unshare_user(CLONE_NEWNS)
+            _drop_capabilities()
     else:
         report_pid(os.getpid())
     for name, value in (
