@@ -133,14 +133,13 @@ class Sandbox:
         self.limits = limits or Limits()
         self.call_timeout = call_timeout
         self.load_timeout = load_timeout
-        # Every sandbox lives under one folder, which each child covers with an empty
-        # mount before carrying its own scratch folder back: no child sees another's.
-        sandboxes = Path(tempfile.gettempdir()) / "hw4-grader-sandboxes"
-        sandboxes.mkdir(mode=0o711, exist_ok=True)
-        self._workdir = Path(tempfile.mkdtemp(dir=sandboxes))
+        self._workdir = Path(tempfile.mkdtemp(prefix="hw4-grader-"))
+        os.chmod(self._workdir, 0o711)
         self.scratch = self._workdir / "scratch"
         self.scratch.mkdir()
-        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, sandboxes)
+        new_root = self._workdir / "root"  # becomes the child's whole filesystem (see confine)
+        new_root.mkdir()
+        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, new_root)
         confine.protect_parent()
         self._process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None

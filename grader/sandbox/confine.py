@@ -2,19 +2,22 @@
 
 Layers, each applied when the platform allows it (`plan_confinement` says which):
 - namespaces: a private network namespace (no network at all) and a private
-  mount namespace in which the grader's own files (package, references,
-  answers, checks, test fixtures), the submission folder and the other
-  sandboxes are covered by empty read-only mounts, and every other mount
-  (/tmp and /dev/shm included) is made read-only, except the scratch folder;
+  mount namespace whose root is a fresh, nearly empty filesystem holding only
+  the system folders (/usr, /lib*, /bin, /etc, /dev, /sys), the Python
+  installation the grader runs on, and this child's scratch folder, all
+  read-only except the scratch folder. Nothing else on the disk (home
+  folders, /tmp, other copies of the grader, other sandboxes, the submission
+  folder) exists there; the grader's own package, if it lives inside that
+  Python installation, is covered by an empty mount;
 - a PID namespace: the child cannot see or signal the grader or any other
   process, and every process it starts dies with it;
-- a user namespace entered last: the child keeps its uid (so it can read the
-  Python installation wherever that lives) but holds no capability outside
-  that namespace; the mounts above become locked (it cannot unmount or
-  remount them), and it drops every capability inside it too;
+- no privileges: a root grader drops the child to `nobody` (no capabilities,
+  and RLIMIT_NPROC applies, which it does not for root); otherwise the child
+  enters a user namespace last, which locks the mounts above, and drops every
+  capability in it;
 - rlimits: memory (RLIMIT_DATA: heap and anonymous maps, which large address
   space reservations of TensorFlow do not trip), CPU seconds, file size, open
-  files, process count (enforced per user namespace), no core dumps.
+  files, process count, no core dumps.
 The parent also makes itself non-dumpable (`protect_parent`), so a child of
 the same uid cannot read its memory through /proc. The child installs audit
 hooks as a second fence (child_main).
@@ -51,8 +54,10 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 28, 38
 # SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE, each with its lock bit.
 SECURE_ALL_BITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40 | 0x80
-_MASKED = ("/tmp", "/var/tmp", "/dev/shm", "/home", "/mnt", "/media")  # shared places other users' files may be in
-_KEEP_WRITABLE = ("/proc", "/sys")  # kernel interfaces; /dev goes read-only (device nodes stay usable)
+# What the child's root filesystem holds besides the Python installation and its scratch folder.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/sys")
+MNT_DETACH = 2
+_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}  # syscall numbers (glibc has no wrapper)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Confinement:
     namespaces: str  # "root", "user" or "none"
     hidden: tuple[str, ...]
     scratch: str
-    sandboxes: str  # the folder holding every sandbox's scratch folder
+    new_root: str  # an empty folder that becomes the child's root filesystem
     drop_to: tuple[int, int] | None = None  # (uid, gid) a root grader drops the child to
     needed: tuple[str, ...] = ()  # folders the interpreter reads, made reachable for that uid
     layers: tuple[str, ...] = ()
@@ -159,13 +164,14 @@ def protect_parent() -> None:
         _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxes: Path) -> Confinement:
+def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, new_root: Path) -> Confinement:
     namespaces = available_namespaces()
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
     processes = limits.processes
     drop_to = None
     if namespaces != "none":
-        layers += ["no network", "own PID namespace", "grader files hidden", "read-only filesystem except scratch"]
+        layers += ["no network", "own PID namespace", "minimal read-only root filesystem (grader files absent)",
+                   "writable scratch folder only"]  # fmt: skip
     if namespaces == "root":
         # Root's processes are exempt from RLIMIT_NPROC and may read anything: drop to nobody.
         try:
@@ -188,7 +194,7 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxe
         namespaces=namespaces,
         hidden=existing,
         scratch=str(scratch),
-        sandboxes=str(sandboxes),
+        new_root=str(new_root),
         drop_to=drop_to,
         needed=tuple(sorted(os.path.realpath(p) for p in needed)),
         layers=tuple(layers),
@@ -197,7 +203,7 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, sandboxe
 
 def plan_to_json(plan: Confinement) -> dict[str, Any]:
     return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
-            "scratch": plan.scratch, "sandboxes": plan.sandboxes, "drop_to": plan.drop_to,
+            "scratch": plan.scratch, "new_root": plan.new_root, "drop_to": plan.drop_to,
             "needed": list(plan.needed)}  # fmt: skip
 
 
@@ -222,60 +228,40 @@ def _remount_read_only(keep: tuple[str, ...]) -> None:
         libc.mount(None, path.encode(), None, flags, None)  # best effort: a mount that refuses stays as it is
 
 
-def _reveal(needed: list[str]) -> None:
-    """Make the interpreter's folders reachable for an unprivileged uid.
+def _enter_minimal_root(new_root: str, keep: list[str]) -> None:
+    """Make `new_root` (an empty tmpfs) the root filesystem, holding only bind mounts of `keep`.
 
-    A folder on the way that others may not enter (e.g. /root, mode 700, holding
-    a pyenv Python) is covered by an empty tmpfs they may enter, and only the
-    needed entries below it are bind-mounted back; the rest stays out of sight.
+    Folders created on the way (e.g. /root above a pyenv Python) are fresh and
+    empty but for the kept path, so nothing else of theirs is visible.
     """
     libc = _libc()
-    wanted: dict[str, set[str]] = {}
-    for path in needed:
-        parts = path.strip("/").split("/")
-        for depth in range(len(parts)):
-            folder = "/" + "/".join(parts[:depth])
-            try:
-                closed = not os.stat(folder).st_mode & 0o001
-            except OSError:
-                break
-            if closed and depth < len(parts):
-                wanted.setdefault(folder, set()).add(parts[depth])
-    for folder in sorted(wanted, key=len):
-        keep = {name: os.open(os.path.join(folder, name), os.O_PATH) for name in sorted(wanted[folder])
-                if os.path.exists(os.path.join(folder, name))}  # fmt: skip
-        _call(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=711"),
-              f"reveal {folder}")  # fmt: skip
-        for name, fd in keep.items():
-            target = os.path.join(folder, name)
-            if os.path.isdir(f"/proc/self/fd/{fd}"):
-                os.mkdir(target)
-            else:
-                open(target, "w").close()
-            _call(libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None, MS_BIND | MS_REC, None),
-                  f"reveal {target}")  # fmt: skip
-            os.close(fd)
-
-
-def _mask(folder: str, carry: list[str]) -> None:
-    """Cover `folder` with an empty tmpfs, then bind-mount back the `carry` paths inside it."""
-    if not os.path.isdir(folder) or os.path.islink(folder):
-        return
-    inside = sorted({p for p in carry if p.startswith(folder.rstrip("/") + "/") and os.path.exists(p)})
-    # Keep only the outermost of nested paths: a bind mount brings what is below it.
-    inside = [p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p)]
-    keep = {path: os.open(path, os.O_PATH) for path in inside}
-    _call(_libc().mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=755"),
-          f"mask {folder}")  # fmt: skip
-    for path, fd in keep.items():
-        if os.path.isdir(f"/proc/self/fd/{fd}"):
-            os.makedirs(path, exist_ok=True)
+    _call(libc.mount(b"tmpfs", new_root.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=755"), "new root")
+    present = sorted({os.path.normpath(p) for p in keep if os.path.lexists(p)})
+    outermost = [p for p in present if not any(p.startswith(q.rstrip("/") + "/") for q in present if q != p)]
+    for path in outermost:
+        target = new_root + path
+        if os.path.islink(path):  # e.g. /lib -> usr/lib on merged-/usr systems
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(os.readlink(path), target)
+            continue
+        if os.path.isdir(path):
+            os.makedirs(target, exist_ok=True)
         else:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            open(path, "w").close()
-        _call(_libc().mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None),
-              f"carry {path}")  # fmt: skip
-        os.close(fd)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            open(target, "w").close()
+        _call(libc.mount(path.encode(), target.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
+    for folder in ("proc", "tmp", "oldroot"):
+        os.makedirs(os.path.join(new_root, folder), exist_ok=True)
+    # A /proc of this PID namespace: the grader's processes are not in it.
+    libc.mount(b"proc", f"{new_root}/proc".encode(), b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    number = _PIVOT_ROOT.get(os.uname().machine)
+    if number is not None and libc.syscall(number, new_root.encode(), f"{new_root}/oldroot".encode()) == 0:
+        os.chdir("/")
+        _call(libc.umount2(b"/oldroot", MNT_DETACH), "detach old root")
+        os.rmdir("/oldroot")
+    else:  # an architecture we do not know the syscall of: chroot (privileges go right after)
+        os.chroot(new_root)
+        os.chdir("/")
 
 
 def _drop_to(uid: int, gid: int) -> None:
@@ -329,24 +315,16 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
             _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
         _fork_into_pid_namespace(report_pid)
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-        # A /proc of this PID namespace: the grader's processes are not in it.
-        libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)  # best effort
-        # Shared folders (other sandboxes, temporary files, home folders) become empty;
-        # only this child's scratch folder and the interpreter's own folders come back.
-        carry = [scratch, *data["needed"]]
-        for folder in (str(data["sandboxes"]), *_MASKED):
-            _mask(folder, carry)
-        for path in data["hidden"]:
-            if path == scratch or scratch.startswith(path + "/"):
+        _enter_minimal_root(str(data["new_root"]), [*SYSTEM_PATHS, *data["needed"], scratch])
+        for path in data["hidden"]:  # the grader's own package, where it lives inside site-packages
+            if not os.path.exists(path) or path == scratch or scratch.startswith(path + "/"):
                 continue
             if os.path.isdir(path):
                 _call(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
                                  b"size=4k,mode=555"), f"hide {path}")  # fmt: skip
-            elif os.path.exists(path):
+            else:
                 _call(libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hide {path}")
-        if data["drop_to"] is not None:
-            _reveal(data["needed"])
-        _remount_read_only(keep=(scratch, *_KEEP_WRITABLE))
+        _remount_read_only(keep=(scratch, "/proc"))
         if data["drop_to"] is not None:
             _drop_to(*data["drop_to"])
         else:
