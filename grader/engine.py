@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import site
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ def protected_paths(submission_root: Path) -> list[Path]:
 
     paths = [Path(grader.__file__).parent, Path(reference.__file__).parent]
     paths += [Path(p) for m in (hw4_answers, hw4_templates) for p in m.__path__]
+    # An installed copy in the Python the child runs on, even when this process imported
+    # the source tree (as pytest does from a checkout).
+    for folder in (*site.getsitepackages(), site.getusersitepackages()):
+        paths += [Path(folder) / name for name in ("grader", "reference", "hw4_answers", "hw4_templates")]
     project = Path(grader.__file__).resolve().parent.parent
     if (project / "pyproject.toml").is_file() and (project / "grader").is_dir():
         # A source checkout: hide everything in it (tests hold other submissions)
