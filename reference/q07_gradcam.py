@@ -182,6 +182,25 @@ def overlays(mnist_path: str | None = None, out: Path = ARTIFACTS) -> Path:
     return path
 
 
+def key_values(out: Path = ARTIFACTS) -> dict[str, Any]:
+    """The answer key's Q7 numbers, read from the committed training record (no TensorFlow needed)."""
+    summary = json.loads((out / "training.json").read_text())
+    path, _, counts = summary["data"].partition(" (")  # "<path> (60,000 train / 10,000 test)"
+    return {
+        "parameters": summary["parameters"],
+        "test_accuracy": summary["test_accuracy"],
+        "epochs": summary["epochs"],
+        "batch_size": summary["batch_size"],
+        "data": f"{Path(path).name} ({counts}" if counts else summary["data"],
+        "train_seconds": summary["train_seconds"],
+        "last_conv_layer": LAST_CONV,
+        "layers": [
+            {"type": kind, **{k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}}
+            for kind, settings in SPEC
+        ],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Q7 reference: train the sheet's CNN, draw Grad-CAM overlays.")
     parser.add_argument("command", choices=["train", "overlays"])

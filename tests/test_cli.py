@@ -85,3 +85,6 @@ def test_key_writes_reference_values(tmp_path: Path) -> None:
     layers = key["questions"]["q05"]["reference"]["layers"]
     assert [layer["params"] for layer in layers][:2] == [1792, 51232] and layers[7]["output"] is None
     assert key["questions"]["q06"]["reference"]["trainable_params"] == 260
+    q07 = key["questions"]["q07"]["reference"]
+    assert q07["parameters"] == 130_890 and q07["test_accuracy"] > 0.99 and q07["last_conv_layer"] == "conv2d_2"
+    assert "limits" in key["questions"]["q01"]["reference"]
