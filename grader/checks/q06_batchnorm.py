@@ -135,6 +135,21 @@ def _charged_already(
         f"با خروجی حالت train شما سازگار است؛ اشتباه آن ({bug[1].fa}) فقط یک بار، در q06.b_train_output، کسر شده است."))  # fmt: skip
 
 
+def _judge(ctx: QuestionContext, iface: Interface, value: Any, x: dict[str, Any], *, eps: float, mode: str,
+           right: Bilingual, context: Bilingual, charge_once: bool) -> Verdict:  # fmt: skip
+    """Compare an output with the reference; name a known bug; with `charge_once`, accept the train bug."""
+    expected, _, _ = _expected(x, eps, mode)
+    result = compare(value, expected, RTOL, ATOL)
+    if result.ok:
+        return Verdict(Fraction(1), right)
+    if charge_once and (charged := _charged_already(ctx, iface, value, x, eps)) is not None:
+        return charged
+    variants = TRAIN_VARIANTS if mode == "train" else TEST_VARIANTS
+    bug = name_the_bug(value, variants, x["Z"], x["gamma"], x["beta"], eps, x["mu"], x["var"], BETA_AVG)
+    assert result.message is not None
+    return Verdict(Fraction(0), _diagnosed(context + result.message, bug))
+
+
 @check("q06.b_train_output", points=2, en="(b) train mode: output for an 8x5 batch",
        fa="(ب) حالت train: خروجی برای یک دستهٔ ۸×۵")  # fmt: skip
 def train_output(ctx: QuestionContext) -> Verdict:
@@ -206,14 +221,9 @@ def test_mode(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
         x = _inputs(seed=6004)
         run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "test")
-        expected, _, _ = _expected(x, EPS, "test")
-        result = compare(run.out, expected, RTOL, ATOL)
-        if result.ok:
-            return Verdict(Fraction(1), Bilingual("Test-mode output is right.", "خروجی حالت test درست است."))
-        bug = name_the_bug(run.out, TEST_VARIANTS, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG)
-        assert result.message is not None
-        return Verdict(Fraction(0), _diagnosed(Bilingual(f"The test-mode output {result.message.en}",
-                                                         f"خروجی حالت test {result.message.fa}"), bug))  # fmt: skip
+        return _judge(ctx, iface, run.out, x, eps=EPS, mode="test", charge_once=False,
+                      right=Bilingual("Test-mode output is right.", "خروجی حالت test درست است."),
+                      context=Bilingual("The test-mode output", "خروجی حالت test"))  # fmt: skip
 
     return _with_interface(ctx, body)
 
@@ -257,19 +267,11 @@ def epsilon(ctx: QuestionContext) -> Verdict:
         x["Z"][:, 1] = 1.0 + 0.01 * rng.normal(size=16)  # variance ~1e-4, far below eps
         eps = 1e-2  # large enough that its place in the formula shows
         run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], eps, x["mu"], x["var"], BETA_AVG, "train")
-        expected, _, _ = _expected(x, eps, "train")
-        result = compare(run.out, expected, RTOL, ATOL)
-        charged = None if result.ok else _charged_already(ctx, iface, run.out, x, eps)
-        if charged is not None:
-            return charged
-        if result.ok:
-            return Verdict(Fraction(1), Bilingual("A constant feature gives beta, and eps sits inside the square root.",
-                                                  "ویژگی ثابت خروجی beta می‌دهد و اپسیلون داخل جذر است."))  # fmt: skip
-        bug = name_the_bug(run.out, TRAIN_VARIANTS, x["Z"], x["gamma"], x["beta"], eps, x["mu"], x["var"], BETA_AVG)
-        assert result.message is not None
-        return Verdict(Fraction(0), _diagnosed(Bilingual(
-            f"With a zero-variance feature and eps = 0.01 the output {result.message.en}",
-            f"با یک ویژگی با واریانس صفر و eps = 0.01 خروجی {result.message.fa}"), bug))  # fmt: skip
+        return _judge(ctx, iface, run.out, x, eps=eps, mode="train", charge_once=True,
+                      right=Bilingual("A constant feature gives beta, and eps sits inside the square root.",
+                                      "ویژگی ثابت خروجی beta می‌دهد و اپسیلون داخل جذر است."),
+                      context=Bilingual("With a zero-variance feature and eps = 0.01 the output",
+                                        "با یک ویژگی با واریانس صفر و eps = 0.01 خروجی"))  # fmt: skip
 
     return _with_interface(ctx, body)
 
@@ -304,19 +306,11 @@ def no_mutation(ctx: QuestionContext) -> Verdict:
 @check("q06.b_float32", points=0.5, en="(b) float32 input", fa="(ب) ورودی float32")
 def float32(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x = _inputs(seed=6007, dtype=np.float32)
+        x = _inputs(seed=6007, dtype=np.float32)  # float32 keeps ~7 significant digits: well inside RTOL
         run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "train")
-        expected, _, _ = _expected(x, EPS, "train")
-        result = compare(run.out, expected, RTOL, 1e-4)  # float32 has ~7 significant digits
-        charged = None if result.ok else _charged_already(ctx, iface, run.out, x, EPS)
-        if charged is not None:
-            return charged
-        if result.ok:
-            return Verdict(Fraction(1), Bilingual("float32 input gives the right values.",
-                                                  "ورودی float32 مقادیر درست می‌دهد."))  # fmt: skip
-        assert result.message is not None
-        return Verdict(Fraction(0), Bilingual(f"With float32 input the output {result.message.en}",
-                                              f"با ورودی float32 خروجی {result.message.fa}"))  # fmt: skip
+        return _judge(ctx, iface, run.out, x, eps=EPS, mode="train", charge_once=True,
+                      right=Bilingual("float32 input gives the right values.", "ورودی float32 مقادیر درست می‌دهد."),
+                      context=Bilingual("With float32 input the output", "با ورودی float32 خروجی"))  # fmt: skip
 
     return _with_interface(ctx, body)
 
