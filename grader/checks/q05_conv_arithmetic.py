@@ -99,7 +99,7 @@ def layer_table_check(ctx: QuestionContext) -> Verdict:
         cells.append(cell)
     if answered == 0:
         return Verdict(Fraction(0), NOT_ANSWERED, details=(("cells", tuple(cells)),))
-    summary = Bilingual(f"{halves} of 18 cells right.", f"{halves} خانه از ۱۸ خانه درست است.")
+    summary = Bilingual(f"{halves} of 18 cells right.", f"{halves} خانه از 18 خانه درست است.")
     feedback = summary if not lines_en else summary + Bilingual("; ".join(lines_en) + ".", "؛ ".join(lines_fa) + ".")
     return Verdict(Fraction(halves, 18), feedback, details=(("cells", tuple(cells)),))
 

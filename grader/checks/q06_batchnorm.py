@@ -100,7 +100,7 @@ def statements(ctx: QuestionContext) -> Verdict:
         right = [i for i in (1, 2, 3) if (i in chosen) == (i in key)]
         wrong = [i for i in (1, 2, 3) if i not in right]
         feedback = Bilingual(f"{len(right)} of 3 statements classified correctly.",
-                             f"{len(right)} عبارت از ۳ عبارت درست تشخیص داده شد.")  # fmt: skip
+                             f"{len(right)} عبارت از 3 عبارت درست تشخیص داده شد.")  # fmt: skip
         if wrong:
             feedback += Bilingual(
                 "Wrong: " + ", ".join(f"statement {i} is {'true' if i in key else 'false'}" for i in wrong) + ".",

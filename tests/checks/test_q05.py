@@ -26,7 +26,7 @@ def test_each_wrong_cell_costs_one_eighteenth_and_is_explained(tmp_path: Path) -
     report = grade_folder(sheet_with(tmp_path, text), only=("q05",))
     table = report.question("q05").checks[0]
     assert table.status is Status.PARTIAL and table.score == pytest.approx(5 * 15 / 18, abs=1e-3)
-    assert "15 of 18" in table.feedback.en and "15 خانه از ۱۸" in table.feedback.fa
+    assert "15 of 18" in table.feedback.en and "15 خانه از 18" in table.feedback.fa
     assert "the biases are missing" in table.feedback.en
     assert "layer 8 output" in table.feedback.en and "cannot be applied" in table.feedback.en
     cells = dict(table.details)["cells"]
