@@ -74,9 +74,6 @@ class AnswerSheet:
     problems: list[SheetProblem] = field(default_factory=list)
     broken_sections: set[str] = field(default_factory=set)
 
-    def section_problems(self, section: str) -> list[SheetProblem]:
-        return [p for p in self.problems if p.section == section]
-
     def get(self, dotted: str, parse: Callable[[str], T]) -> Answer[T]:
         path = tuple(dotted.split("."))
         if path not in FIELDS_BY_PATH:

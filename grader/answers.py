@@ -44,7 +44,3 @@ def question_points(question_id: str) -> Points:
 def question_title(question_id: str) -> Bilingual:
     title = load(question_id)["title"]
     return Bilingual(str(title["en"]), str(title["fa"]))
-
-
-def bilingual(data: dict[str, Any]) -> Bilingual:
-    return Bilingual(str(data["en"]).strip(), str(data["fa"]).strip())

@@ -40,10 +40,6 @@ class Options:
     memory_bytes: int = 2 * 1024**3
 
 
-class InternalError(Exception):
-    """A check itself failed (our bug). The run finishes; the CLI then exits non-zero."""
-
-
 def protected_paths(submission_root: Path) -> list[Path]:
     """What the child must not see: the grader's code and data, and the submission folder itself."""
     import hw4_answers

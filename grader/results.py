@@ -63,14 +63,6 @@ def round_points(value: float) -> float:
     return round(value + 0.0, 3)
 
 
-def status_for(score: float, max_score: float) -> Status:
-    if score >= max_score:
-        return Status.PASSED
-    if score <= 0:
-        return Status.FAILED
-    return Status.PARTIAL
-
-
 @dataclass(frozen=True)
 class CheckResult:
     check_id: str

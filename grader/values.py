@@ -34,15 +34,13 @@ _NOT_APPLICABLE = {
     "غیرقابل اعمال", "غیر قابل اعمال", "قابل اعمال نیست", "اعمال نمیشود", "نامعتبر",
     "ندارد", "تعریف نشده", "امکانپذیر نیست", "امکان پذیر نیست", "ممکن نیست",
 }  # fmt: skip
-NOT_APPLICABLE_HINT = Bilingual(
-    'write "n/a" (or "not applicable", "غیرقابل اعمال") for a layer that cannot be applied',
-    "برای لایه‌ای که قابل اعمال نیست بنویسید «غیرقابل اعمال» (یا n/a)",
-)
+
+
+_NOT_APPLICABLE_CANON = frozenset(normalize_text(s) for s in _NOT_APPLICABLE)
 
 
 def is_not_applicable(text: str) -> bool:
-    canon = normalize_text(text).strip(" .!()")
-    return canon in {normalize_text(s) for s in _NOT_APPLICABLE}
+    return normalize_text(text).strip(" .!()") in _NOT_APPLICABLE_CANON
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

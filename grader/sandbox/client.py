@@ -147,7 +147,6 @@ class Sandbox:
         self._to_child = self._from_child = -1
         self._ids = itertools.count(1)
         self._output = bytearray()
-        self._output_dropped = 0
         self.reports: list[UnitReport] = []
         self._timed_out: set[tuple[str, str]] = set()
         self.restarts = 0
@@ -228,7 +227,6 @@ class Sandbox:
         while chunk := stream.read1(65536):
             room = 20_000 - len(self._output)
             self._output += chunk[: max(room, 0)]
-            self._output_dropped += max(0, len(chunk) - max(room, 0))
 
     @property
     def raw_output(self) -> str:
