@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from grader.answer_sheet import AnswerSheet, Given, Invalid, Missing
 from grader.registry import Verdict
 from grader.results import Bilingual
-from grader.sandbox.client import Definition, Sandbox, StudentCodeFailure
+from grader.sandbox.client import Definition, Sandbox
+from grader.sandbox.failures import StudentCodeFailure
 
 T = TypeVar("T")
 

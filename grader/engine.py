@@ -24,8 +24,9 @@ from grader.results import (
     SubmissionNote,
     round_points,
 )
-from grader.sandbox.client import Definition, Sandbox, StudentCodeFailure, UnitReport
+from grader.sandbox.client import Definition, Sandbox, UnitReport
 from grader.sandbox.confine import Limits
+from grader.sandbox.failures import StudentCodeFailure
 from grader.submission import discover
 
 # Questions whose checks call student code; the others only read the answer sheet.

@@ -1,6 +1,6 @@
 """The program that runs inside the confined child process.
 
-It is sent as source (`python -I -c ...`, see client.child_program) with
+It is sent as source (`python -I -c ...`, see program.child_program) with
 wire.py and confine.py, because the child must not be able to import the
 grader. It first confines itself (confine.apply_in_child), then loads the
 student's code and answers the parent's requests: execute a unit, list what
@@ -21,6 +21,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from grader.sandbox.compat import install as install_keras_compat
 from grader.sandbox.confine import apply_in_child
 from grader.sandbox.wire import (
     HEADER_SIZE,
@@ -119,6 +120,7 @@ class Runner:
         self.modules: dict[str, types.ModuleType] = {}
         self.order: list[str] = []
         self.store: dict[str, Any] = {}
+        self.probes: dict[str, types.ModuleType] = {}  # the grader's helpers (see client.Sandbox.probe)
 
     def exec_unit(self, request: dict[str, Any]) -> dict[str, Any]:
         import numpy
@@ -195,7 +197,18 @@ class Runner:
                 })  # fmt: skip
         return {"ok": True, "items": items}
 
+    def install_probe(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Load one of the grader's helper modules (no grading data in it) under a private name."""
+        name = str(request["name"])
+        module = types.ModuleType(f"__hw4_probe_{name}__")
+        exec(compile(str(request["source"]), module.__name__, "exec"), module.__dict__)
+        self.probes[name] = module
+        return {"ok": True}
+
     def _resolve(self, data: Any) -> Any:
+        if type(data) is dict and set(data) == {"__def__"}:  # a student's function or class
+            module_name, name = data["__def__"]
+            return vars(self.modules[str(module_name)])[str(name)]
         if type(data) is dict and set(data) == {"__ref__"}:
             return self.store[str(data["__ref__"])]
         if type(data) is dict and set(data) == {"__ref__", "index"}:
@@ -205,7 +218,8 @@ class Runner:
         return decode_value(data)
 
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
-        module = self.modules[str(request["module"])]
+        modules = self.probes if request.get("probe") else self.modules
+        module = modules[str(request["module"])]
         function = vars(module)[str(request["name"])]
         args = [self._resolve(a) for a in request.get("args", [])]
         kwargs = {str(k): self._resolve(v) for k, v in request.get("kwargs", {}).items()}
@@ -279,6 +293,7 @@ def main() -> None:
     # tells the parent which pid to kill: with a PID namespace, not its own child's.
     apply_in_child(plan, lambda pid: write_frame(reply_fd, {"id": 0, "pid": pid}))
     install_fence(plan["hidden"], plan["scratch"])
+    install_keras_compat()
     import numpy  # noqa: F401 - loaded once, before any student code
 
     runner = Runner()
@@ -286,6 +301,7 @@ def main() -> None:
         "exec_unit": runner.exec_unit,
         "inventory": lambda r: runner.inventory(),
         "call": runner.call,
+        "install_probe": runner.install_probe,
         "ping": lambda r: {"ok": True},
     }
     while True:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import inspect
 import itertools
 import json
 import os
@@ -27,19 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.results import Bilingual
-from grader.sandbox import child_main, confine, wire
+from grader.sandbox import confine, wire
 from grader.sandbox.confine import Confinement, Limits
+from grader.sandbox.failures import StudentCodeFailure, failure_from_reply
+from grader.sandbox.program import child_program
 from grader.submission import Unit
-
-
-class StudentCodeFailure(Exception):
-    """The student's code raised, hung, crashed or broke a limit during a call."""
-
-    def __init__(self, kind: str, message: Bilingual, output: str = "") -> None:
-        super().__init__(message.en)
-        self.kind = kind  # exception | timeout | crashed | protocol | missing
-        self.message = message
-        self.output = output
 
 
 @dataclass(frozen=True)
@@ -75,49 +66,6 @@ class SandboxError(RuntimeError):
     """The sandbox itself could not run (our environment, not the student's code)."""
 
 
-def child_program() -> str:
-    """The child's whole program: three of our modules, loaded without importing the grader."""
-    sources = {
-        "grader.sandbox.confine": inspect.getsource(confine),
-        "grader.sandbox.wire": inspect.getsource(wire),
-        "__hw4_child__": inspect.getsource(child_main),
-    }
-    return (
-        "import sys, types\n"
-        f"_SOURCES = {sources!r}\n"
-        "for _name in ('grader', 'grader.sandbox'):\n"
-        "    sys.modules[_name] = types.ModuleType(_name)\n"
-        "for _name, _source in _SOURCES.items():\n"
-        "    _module = types.ModuleType(_name)\n"
-        "    sys.modules[_name] = _module\n"
-        "    exec(compile(_source, _name, 'exec'), _module.__dict__)\n"
-        "_main = sys.modules['__hw4_child__'].main\n"
-        "for _name in [n for n in sys.modules if n == 'grader' or n.startswith('grader.') or n == '__hw4_child__']:\n"
-        "    del sys.modules[_name]\n"
-        "del _SOURCES, _module, _source, _name\n"
-        "_main()\n"
-    )
-
-
-def _failure_from_reply(reply: dict[str, Any]) -> StudentCodeFailure:
-    error_type = str(reply.get("error_type", "Error"))
-    message = str(reply.get("message", ""))
-    where = ""
-    if reply.get("line"):
-        where = f" ({reply['where']}, line {reply['line']})" if reply.get("where") else f" (line {reply['line']})"
-    if error_type == "NotImplementedError":
-        return StudentCodeFailure("not_implemented", Bilingual(
-            f"Not answered yet: the function still raises NotImplementedError{where}.",
-            f"هنوز پاسخ داده نشده است: تابع هنوز NotImplementedError می‌دهد{where}."))  # fmt: skip
-    if error_type == "MemoryError":
-        return StudentCodeFailure("memory", Bilingual(
-            f"ran out of memory{where}: the grader's memory limit was reached",
-            f"حافظه تمام شد{where}: به سقف حافظهٔ تصحیح‌گر رسید"), str(reply.get("output", "")))  # fmt: skip
-    return StudentCodeFailure("exception", Bilingual(
-        f"your code raised {message}{where}", f"کد شما این خطا را داد: {message}{where}"),
-        str(reply.get("output", "")))  # fmt: skip
-
-
 class Sandbox:
     def __init__(
         self,
@@ -149,6 +97,7 @@ class Sandbox:
         self._output = bytearray()
         self.reports: list[UnitReport] = []
         self._timed_out: set[tuple[str, str]] = set()
+        self._probes: set[str] = set()  # probes loaded into the running child
         self.restarts = 0
 
     # -- lifecycle -----------------------------------------------------------------
@@ -184,6 +133,7 @@ class Sandbox:
                 process.stdout.close()
 
     def _spawn(self) -> None:
+        self._probes = set()
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.scratch), "TMPDIR": str(self.scratch),
@@ -363,14 +313,46 @@ class Sandbox:
         check that needs it fails at once, which keeps a submission's grading time
         bounded by one timeout per function.
         """
-        key = (definition.module, definition.name)
+        target = {"module": definition.module, "name": definition.name}
+        return self._call(target, definition.name, args, kwargs, keep=keep, return_args=return_args,
+                          consume_generator=consume_generator, timeout=timeout)  # fmt: skip
+
+    def probe(
+        self, probe: str, source: str, function: str, *args: Any, timeout: float | None = None, **kwargs: Any
+    ) -> CallResult:
+        """Call `function` of one of the grader's helper modules, loaded into the child once.
+
+        A probe is our code that runs beside the student's (building a model from the
+        student's builder, calling it on grader data); it receives student objects as
+        `student(definition)` and holds no expected values. What it returns is judged here.
+        """
+        self._ensure_running()
+        if probe not in self._probes:
+            self._request({"op": "install_probe", "name": probe, "source": source}, 60.0)
+            self._probes.add(probe)
+        return self._call({"module": probe, "name": function, "probe": True}, function, args, kwargs,
+                          timeout=timeout)  # fmt: skip
+
+    def _call(
+        self,
+        target: dict[str, Any],
+        label: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        keep: str | None = None,
+        return_args: bool = False,
+        consume_generator: bool = False,
+        timeout: float | None = None,
+    ) -> CallResult:
+        key = (str(target["module"]), str(target["name"]))
         if key in self._timed_out:
             raise StudentCodeFailure("timeout", Bilingual(
-                f"not run: {definition.name} already exceeded the time limit in an earlier check",
-                f"اجرا نشد: {definition.name} در یک بررسی قبلی از سقف زمان گذشته بود"))  # fmt: skip
+                f"not run: {label} already exceeded the time limit in an earlier check",
+                f"اجرا نشد: {label} در یک بررسی قبلی از سقف زمان گذشته بود"))  # fmt: skip
         self._ensure_running()
         message = {
-            "op": "call", "module": definition.module, "name": definition.name,
+            "op": "call", **target,
             "args": [_encode_arg(a) for a in args], "kwargs": {k: _encode_arg(v) for k, v in kwargs.items()},
             "keep": keep, "return_args": return_args, "consume": consume_generator,
         }  # fmt: skip
@@ -381,7 +363,7 @@ class Sandbox:
                 self._timed_out.add(key)
             raise
         if not reply.get("ok"):
-            raise _failure_from_reply(reply)
+            raise failure_from_reply(reply)
         try:
             value = wire.decode_value(reply.get("result"))
             after = tuple(wire.decode_value(a) for a in reply.get("args_after", []))
@@ -392,7 +374,14 @@ class Sandbox:
         return CallResult(value, after, str(reply.get("output", ""))[:20_200], float(reply.get("seconds", 0.0)))
 
 
+def student(definition: Definition) -> dict[str, Any]:
+    """A student's function or class as an argument of a probe call."""
+    return {"__def__": [definition.module, definition.name]}
+
+
 def _encode_arg(value: Any) -> Any:
     if isinstance(value, dict) and set(value) <= {"__ref__", "index"} and "__ref__" in value:
+        return value
+    if isinstance(value, dict) and set(value) == {"__def__"}:
         return value
     return wire.encode_value(value)

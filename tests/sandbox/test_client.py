@@ -11,7 +11,8 @@ import pytest
 
 import grader
 from grader.engine import protected_paths
-from grader.sandbox.client import Definition, Sandbox, StudentCodeFailure
+from grader.sandbox.client import Definition, Sandbox
+from grader.sandbox.failures import StudentCodeFailure
 from grader.submission import Cell, Unit
 
 
