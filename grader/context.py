@@ -81,3 +81,17 @@ def sheet_verdict(
         return Verdict(Fraction(0), answer.problem.describe())
     assert isinstance(answer, Given)
     return grade(answer.value)
+
+
+def rubric_verdict(ctx: QuestionContext, field: str, rubric: str) -> Verdict:
+    """Score a written answer with a rubric of answers/<question>.yaml; partial scores go to a TA."""
+    from grader import answers
+    from grader.rubric import load_rubric, score_text
+
+    groups = load_rubric(answers.load(ctx.question_id)["rubrics"][rubric]["groups"])
+    dotted = f"{ctx.question_id}.{field}"
+    text = ctx.sheet.text(dotted)
+    if not text.strip():
+        return sheet_verdict(ctx, dotted, str, lambda _: Verdict(Fraction(0), NOT_ANSWERED))
+    scored = score_text(text, groups)
+    return Verdict(scored.fraction, scored.feedback(), manual_review=scored.fraction < 1)

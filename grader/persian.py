@@ -23,6 +23,7 @@ _LETTERS = str.maketrans(
         "ك": "ک",  # Arabic kaf -> Persian keheh
         "ة": "ه",
         "ۀ": "ه",
+        "ە": "ه",  # what NFKD leaves of ۀ (heh with yeh above) once the hamza mark is dropped
         "أ": "ا",
         "إ": "ا",
         "آ": "ا",

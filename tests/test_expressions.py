@@ -1,6 +1,6 @@
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.expressions import SYMBOLS, parse_relation, solve_for
@@ -30,6 +30,7 @@ def test_code_is_never_evaluated(text: str) -> None:
         parse_relation(text)
 
 
+@settings(deadline=None)  # no timing assertions in tests: a busy machine is not a failure
 @given(st.text(alphabet="pf0123456789+-*/^()= .x", max_size=40))
 def test_parser_never_crashes(text: str) -> None:
     try:

@@ -35,10 +35,9 @@ from grader.checks._q06_support import (
     name_the_bug,
     run_forward,
 )
-from grader.context import NOT_ANSWERED, QuestionContext, sheet_verdict
+from grader.context import QuestionContext, rubric_verdict, sheet_verdict
 from grader.registry import Verdict, check
 from grader.results import Bilingual
-from grader.rubric import load_rubric, score_text
 from grader.values import parse_int, parse_int_set
 from reference import q06_batchnorm as ref
 
@@ -352,24 +351,15 @@ def backward(ctx: QuestionContext) -> Verdict:
     return _with_interface(ctx, body)
 
 
-def _rubric_check(ctx: QuestionContext, field: str, rubric: str) -> Verdict:
-    groups = load_rubric(answers.load("q06")["rubrics"][rubric]["groups"])
-    text = ctx.sheet.text(f"q06.{field}")
-    if not text.strip():
-        return sheet_verdict(ctx, f"q06.{field}", str, lambda _: Verdict(Fraction(0), NOT_ANSWERED))
-    scored = score_text(text, groups)
-    return Verdict(scored.fraction, scored.feedback(), manual_review=scored.fraction < 1)
-
-
 @check("q06.c_epsilon", points=5, bonus=True, en="(c, bonus) the role of epsilon", fa="(ج، امتیازی) نقش اپسیلون")
 def epsilon_role(ctx: QuestionContext) -> Verdict:
-    return _rubric_check(ctx, "epsilon", "epsilon")
+    return rubric_verdict(ctx, "epsilon", "epsilon")
 
 
 @check("q06.d_batch_size_one", points=3, en="(d) batch normalization with batch size 1",
        fa="(د) نرمال‌سازی دسته‌ای با اندازهٔ دستهٔ ۱")  # fmt: skip
 def batch_size_one(ctx: QuestionContext) -> Verdict:
-    return _rubric_check(ctx, "batch_size_one", "batch_size_one")
+    return rubric_verdict(ctx, "batch_size_one", "batch_size_one")
 
 
 @check("q06.e_trainable_params", points=3, en="(e) trainable parameters of Dense(10 -> 20) + batch normalization",
