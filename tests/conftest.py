@@ -16,6 +16,17 @@ def perfect_report() -> GradeReport:
     return grade_folder(SUBMISSIONS / "perfect")
 
 
+@pytest.fixture(scope="session")
+def keras_perfect_report() -> GradeReport:
+    """The perfect submission's Q1 and Q7, graded once (TensorFlow in the sandbox: ~15 s)."""
+    return grade_folder(SUBMISSIONS / "perfect", only=("q01", "q07"))
+
+
+@pytest.fixture(scope="session")
+def notebook_2023_report() -> GradeReport:
+    return grade_folder(SUBMISSIONS / "notebook_2023_keras", only=("q01", "q07"))
+
+
 @pytest.fixture
 def submission(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Build a submission folder: submission({"name.py": path_or_text}, sheet_from="perfect")."""

@@ -294,6 +294,11 @@ def main() -> None:
     apply_in_child(plan, lambda pid: write_frame(reply_fd, {"id": 0, "pid": pid}))
     install_fence(plan["hidden"], plan["scratch"])
     install_keras_compat()
+    # Libraries' warnings (Keras' "do not pass input_shape", joblib on a read-only /dev/shm)
+    # are not the student's output; left on, they would show up as "printed N characters".
+    import warnings
+
+    warnings.simplefilter("ignore")
     import numpy  # noqa: F401 - loaded once, before any student code
 
     runner = Runner()

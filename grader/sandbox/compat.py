@@ -6,6 +6,9 @@ not, each with the error a correct student would otherwise see:
 
 - tf-keras-vis' `ReplaceToLinear` reads `model.output_names`, which Keras 3
   `Sequential` lacks ("'Sequential' object has no attribute 'output_names'");
+- `model.output` / `model.input` of a built `Sequential` (the Keras Grad-CAM
+  example's `Model(model.inputs, [layer.output, model.output])`): "The layer
+  sequential has never been called and thus has no defined output";
 - `Adam(lr=0.001)` (the Keras 2 spelling): "Argument(s) not recognized: {'lr': ...}";
 - `model.fit_generator` / `evaluate_generator` / `predict_generator`, removed in Keras 3;
 - `from keras.utils import np_utils` (`np_utils.to_categorical`), removed in Keras 3.
@@ -35,6 +38,7 @@ def patch_keras(keras: Any) -> None:
         return
     setattr(keras, PATCHED, True)
     _sequential_output_names(keras)
+    _sequential_input_output(keras)
     _optimizer_lr(keras)
     _generator_methods(keras)
     _np_utils(keras)
@@ -49,6 +53,29 @@ def _sequential_output_names(keras: Any) -> None:
         return [self.layers[-1].name] if self.layers else []
 
     sequential.output_names = property(output_names)
+
+
+def _sequential_input_output(keras: Any) -> None:
+    sequential = keras.Sequential
+    if "output" in vars(sequential) or "input" in vars(sequential):
+        return
+    layer_output, layer_input = keras.layers.Layer.output, keras.layers.Layer.input
+
+    def single(tensors: Any) -> Any:
+        return tensors[0] if isinstance(tensors, (list, tuple)) and len(tensors) == 1 else tensors
+
+    def output(self: Any) -> Any:
+        if self.built and getattr(self, "_functional", None) is not None:
+            return single(self.outputs)
+        return layer_output.fget(self)
+
+    def input(self: Any) -> Any:
+        if self.built and getattr(self, "_functional", None) is not None:
+            return single(self.inputs)
+        return layer_input.fget(self)
+
+    sequential.output = property(output)
+    sequential.input = property(input)
 
 
 def _optimizer_lr(keras: Any) -> None:

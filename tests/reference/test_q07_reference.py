@@ -54,3 +54,22 @@ def test_constant_cam_is_zero_not_nan() -> None:
     assert out.shape == (3, 28, 28) and not np.isnan(out).any() and out.max() == 0.0
     varied = upsample_and_normalise(np.arange(49, dtype="float32").reshape(1, 7, 7))
     assert varied.min() == 0.0 and varied.max() == pytest.approx(1.0)
+
+
+def test_committed_probe_set_matches_a_fresh_computation() -> None:
+    """The Q7 checks' inputs and reference CAMs (reference/artifacts/q07/probe_set.npz) are reproducible."""
+    from reference.q07_gradcam import CONV_LAYERS, LAST_CONV, gradcam_variants, load_probe_set
+
+    images, labels, cams = load_probe_set()
+    assert images.shape == (10, 28, 28, 1) and sorted(labels.tolist()) == list(range(10))
+    model = load_trained()
+    assert (np.argmax(np.asarray(model(images)), axis=1) == labels).all()  # correctly classified, by design
+    fresh = gradcam_variants(model, images, labels)
+    assert set(fresh) == set(cams) == {*(f"linear:{n}" for n in CONV_LAYERS), f"softmax:{LAST_CONV}",
+                                       f"norelu:{LAST_CONV}"}  # fmt: skip
+    for name, cam in fresh.items():
+        scale = max(1e-12, float(np.max(np.abs(cam))))
+        assert np.max(np.abs(cam - cams[name])) <= 1e-5 * scale, name
+    assert np.max(np.abs(fresh[f"linear:{LAST_CONV}"] - gradcam_vis(model, images, labels))) <= 1e-5 * max(
+        1.0, float(np.max(np.abs(fresh[f"linear:{LAST_CONV}"])))
+    )
