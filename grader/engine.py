@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import site
 import time
 from collections.abc import Callable, Iterable
@@ -27,10 +28,18 @@ from grader.results import (
 from grader.sandbox.client import Definition, Sandbox, UnitReport
 from grader.sandbox.confine import Limits
 from grader.sandbox.failures import StudentCodeFailure
-from grader.submission import discover
+from grader.submission import Unit, discover
 
 # Questions whose checks call student code; the others only read the answer sheet.
 CODE_QUESTIONS = frozenset({"q01", "q02", "q03", "q06", "q07"})
+# Of those, the ones whose code is TensorFlow/Keras code. When none of them is graded
+# (e.g. --only q05,q06), a file that imports TensorFlow and defines nothing the chosen
+# questions look for is not loaded: importing TensorFlow alone costs ~5 s.
+KERAS_QUESTIONS = frozenset({"q01", "q02", "q03", "q07"})
+HEAVY_IMPORTS = frozenset({"tensorflow", "keras", "keras_tuner", "kerastuner", "tf_keras_vis", "torch"})
+LOOKED_FOR = {
+    "q06": frozenset({"forward_batchnorm", "batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt"})
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,43 @@ def protected_paths(submission_root: Path) -> list[Path]:
                 paths.append(entry)
     paths.append(submission_root.resolve())
     return paths
+
+
+def _needed_units(units: list[Unit], selected: list[str]) -> tuple[list[Unit], list[SubmissionNote]]:
+    """The units the selected questions need (see KERAS_QUESTIONS), and a note for each one left out."""
+    if KERAS_QUESTIONS & set(selected):
+        return units, []
+    wanted = frozenset().union(*(LOOKED_FOR.get(q, frozenset()) for q in selected))
+    kept, notes = [], []
+    for unit in units:
+        imports, names = _imports_and_names(unit)
+        if imports & HEAVY_IMPORTS and not names & wanted:
+            chosen = ", ".join(selected)
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: not loaded — it imports {', '.join(sorted(imports & HEAVY_IMPORTS))} and defines "
+                f"nothing the questions graded now ({chosen}) use",
+                f"{unit.file}: بارگذاری نشد — {', '.join(sorted(imports & HEAVY_IMPORTS))} را import می‌کند و "
+                f"چیزی که سوال‌های در حال تصحیح ({chosen}) لازم دارند در آن تعریف نشده است")))  # fmt: skip
+            continue
+        kept.append(unit)
+    return kept, notes
+
+
+def _imports_and_names(unit: Unit) -> tuple[set[str], set[str]]:
+    imports: set[str] = set()
+    names: set[str] = set()
+    for cell in unit.cells:
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imports.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imports.add(node.module.split(".")[0])
+        names.update(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    return imports, names
 
 
 def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[SubmissionNote]:
@@ -166,10 +212,12 @@ def grade(
     internal: list[str] = []
     layers: tuple[str, ...] = ()
     try:
-        if submission.units and any(q in CODE_QUESTIONS for q in selected):
+        units, skipped = _needed_units(list(submission.units), selected)
+        notes += skipped
+        if units and any(q in CODE_QUESTIONS for q in selected):
             if progress:
                 progress("loading the student's code")
-            sandbox = Sandbox(submission.units, hidden=protected_paths(root),
+            sandbox = Sandbox(units, hidden=protected_paths(root),
                               limits=Limits(memory_bytes=options.memory_bytes),
                               call_timeout=options.call_timeout, load_timeout=options.load_timeout)  # fmt: skip
             layers = sandbox.plan.layers

@@ -1,0 +1,21 @@
+"""The engine's choice of which student files to load."""
+
+from __future__ import annotations
+
+from tests.helpers import SUBMISSIONS, grade_folder
+
+
+def test_keras_files_are_not_loaded_for_questions_that_do_not_need_them() -> None:
+    report = grade_folder(SUBMISSIONS / "perfect", only=("q05", "q06"))
+    skipped = [n.message.en for n in report.notes if "not loaded" in n.message.en]
+    assert len(skipped) == 2 and all("imports" in s and "(q05, q06)" in s for s in skipped)
+    assert {s.split(":")[0] for s in skipped} == {"q01_keras_tuner.py", "q07_gradcam.py"}
+    assert report.question("q06").score == 20  # the numpy file was loaded and graded
+
+
+def test_a_file_that_defines_what_q06_needs_is_loaded_even_with_tensorflow(submission) -> None:  # type: ignore[no-untyped-def]
+    source = (SUBMISSIONS / "perfect" / "forward_batchnorm.py").read_text(encoding="utf-8")
+    folder = submission({"all_in_one.py": "import tensorflow as tf\n" + source})
+    report = grade_folder(folder, only=("q06",))
+    assert not [n for n in report.notes if "not loaded" in n.message.en]
+    assert report.question("q06").score == 20
