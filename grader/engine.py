@@ -77,6 +77,13 @@ def protected_paths(submission_root: Path) -> list[Path]:
     return paths
 
 
+def keras_available() -> bool:
+    """Whether the Python the sandbox runs (this one) has TensorFlow and KerasTuner."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("tensorflow", "keras", "keras_tuner"))
+
+
 def _needed_units(units: list[Unit], selected: list[str]) -> tuple[list[Unit], list[SubmissionNote]]:
     """The units the selected questions need (see KERAS_QUESTIONS), and a note for each one left out."""
     if KERAS_QUESTIONS & set(selected):
@@ -207,6 +214,14 @@ def grade(
         notes.append(SubmissionNote("sheet", problem.describe()))
 
     selected = [q for q in QUESTION_IDS if q in options.only and q in registry]
+    without = [q for q in selected if q in KERAS_QUESTIONS and not keras_available()]
+    if without:  # our environment, not the student's code: say so instead of blaming their imports
+        selected = [q for q in selected if q not in without]
+        notes.append(SubmissionNote("environment", Bilingual(
+            f"{', '.join(without)} not graded: TensorFlow is not installed where the grader runs "
+            "(pip install 'hw4-grader[tf]', or '.[tf]' from a checkout)",
+            f"{'، '.join(without)} تصحیح نشد: TensorFlow در محیط اجرای تصحیح‌گر نصب نیست "
+            "(pip install 'hw4-grader[tf]' یا '.[tf]' از روی مخزن)")))  # fmt: skip
     sandbox: Sandbox | None = None
     definitions: list[Definition] = []
     internal: list[str] = []

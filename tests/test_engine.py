@@ -19,3 +19,14 @@ def test_a_file_that_defines_what_q06_needs_is_loaded_even_with_tensorflow(submi
     report = grade_folder(folder, only=("q06",))
     assert not [n for n in report.notes if "not loaded" in n.message.en]
     assert report.question("q06").score == 20
+
+
+def test_without_tensorflow_keras_questions_are_not_graded_and_say_why(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import grader.engine
+
+    monkeypatch.setattr(grader.engine, "keras_available", lambda: False)
+    report = grade_folder(SUBMISSIONS / "perfect", only=("q01", "q06", "q07"))
+    assert not report.question("q01").graded and not report.question("q07").graded
+    assert report.question("q06").score == 20
+    note = next(n for n in report.notes if n.kind == "environment")
+    assert "q01, q07 not graded: TensorFlow is not installed" in note.message.en
