@@ -18,6 +18,9 @@ from rich.console import Console
 import grader
 from grader.answers import AnswersError
 from grader.engine import Options, grade, parse_only
+from grader.overrides import OverrideError
+from grader.overrides import apply as apply_overrides
+from grader.overrides import load as load_overrides
 from grader.registry import RegistryError
 from grader.render import csv_out, gradescope, json_out, junit, terminal
 from grader.sandbox.client import SandboxError
@@ -78,9 +81,11 @@ def main() -> None:
 )
 @click.option("--memory-mb", type=int, default=2048, show_default=True, help="Memory limit for the student's code.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
+              help="A TA's overrides file (YAML): scores that win over the automatic ones, with reasons.")  # fmt: skip
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
-          quiet: bool) -> None:  # fmt: skip
+          quiet: bool, overrides_path: Path | None) -> None:  # fmt: skip
     """Grade the submission in folder PATH."""
     if not path.exists():
         _fail(f"{path}: no such folder (give the folder that holds the student's files)")
@@ -92,6 +97,12 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
         selected = parse_only(only) if only else None
     except ValueError as error:
         _fail(str(error))
+    overrides = []
+    if overrides_path is not None:
+        try:
+            overrides = load_overrides(overrides_path)
+        except OverrideError as error:
+            _fail(str(error))
     options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
     if selected is not None:
         options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
@@ -105,6 +116,13 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
     except (SandboxError, AnswersError, RegistryError) as error:
         click.echo(f"grader: error: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
+    if overrides_path is not None:
+        try:
+            report, warnings = apply_overrides(report, overrides, overrides_path)
+        except OverrideError as error:
+            _fail(str(error))
+        for warning in warnings:
+            click.echo(f"grader: {warning}", err=True)
     outputs = {json_path: json_out.render, gradescope_path: gradescope.render, junit_path: junit.render}
     for target, render in outputs.items():
         if target is not None:

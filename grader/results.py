@@ -143,7 +143,8 @@ class QuestionResult:
 
     @property
     def manual_review(self) -> bool:
-        return any(c.manual_review for c in self.checks)
+        """Checks still waiting for a TA: flagged ones that no override has decided."""
+        return any(c.manual_review and self.override_for(c) is None for c in self.checks)
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,14 @@ def render(report: GradeReport, console: Console, lang: str = "en") -> None:
             score = f"{question.check_score(check):g}/{check.max_score:g}"
             if override is not None:
                 score += " (TA)"
-            flag = " ⚑" if check.manual_review else ""
+            flag = " ⚑" if check.manual_review and override is None else ""
             label = _text(*_LABEL[check.status], lang)
+            feedback = check.feedback.pick(lang)
+            if override is not None:
+                feedback = _text(f"TA: {override.reason} (automatic score {check.score:g})",
+                                 f"دستیار آموزشی: {override.reason} (نمرهٔ خودکار {check.score:g})", lang) + "\n" + feedback  # fmt: skip
             table.add_row(check.check_id, f"[{_STYLE[check.status]}]{label}[/]{flag}", score,
-                          check.feedback.pick(lang).replace("[", "\\["))  # fmt: skip
+                          feedback.replace("[", "\\["))  # fmt: skip
         console.print(table)
     review = [q.question_id for q in report.questions if q.manual_review]
     if review:
