@@ -83,10 +83,20 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
               help="A TA's overrides file (YAML): scores that win over the automatic ones, with reasons.")  # fmt: skip
+@click.option("--gradebook", type=click.Path(path_type=Path),
+              help="PATH is a CLASS folder (one subfolder or .zip per student): grade them all into this CSV.")  # fmt: skip
+@click.option("--jobs", type=int, default=1, show_default=True, help="With --gradebook: students graded in parallel.")
+@click.option("--force", is_flag=True, help="With --gradebook: regrade students whose submission has not changed.")
+@click.option("--ids", "ids_path", type=click.Path(path_type=Path), help="With --gradebook: a CSV folder,id.")
+@click.option("--results-dir", type=click.Path(path_type=Path),
+              help="With --gradebook: where per-student results go (default: <gradebook>_results/).")  # fmt: skip
+@click.option("--handed-out", multiple=True, type=click.Path(path_type=Path),
+              help="With --gradebook: course files every student got (left out of the similarity signal).")  # fmt: skip
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
-          quiet: bool, overrides_path: Path | None) -> None:  # fmt: skip
-    """Grade the submission in folder PATH."""
+          quiet: bool, overrides_path: Path | None, gradebook: Path | None, jobs: int, force: bool,
+          ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...]) -> None:  # fmt: skip
+    """Grade the submission in folder PATH (or, with --gradebook, every submission in the class folder PATH)."""
     if not path.exists():
         _fail(f"{path}: no such folder (give the folder that holds the student's files)")
     if not path.is_dir():
@@ -98,7 +108,7 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
     except ValueError as error:
         _fail(str(error))
     overrides = []
-    if overrides_path is not None:
+    if overrides_path is not None and gradebook is None:
         try:
             overrides = load_overrides(overrides_path)
         except OverrideError as error:
@@ -106,6 +116,14 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
     options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
     if selected is not None:
         options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
+    if gradebook is not None:
+        from grader.batch_cli import run_class
+
+        if json_path or gradescope_path or junit_path or csv_path:
+            _fail("with --gradebook every student's JSON goes to --results-dir; drop --json/--gradescope/--junit/--csv")
+        run_class(path, gradebook, options, jobs=jobs, force=force, ids=ids_path, results_dir=results_dir,
+                  overrides=overrides_path, handed_out=handed_out, quiet=quiet)  # fmt: skip
+        return
     console = Console(stderr=False, highlight=False)
     try:
         if quiet:
