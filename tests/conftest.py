@@ -10,6 +10,8 @@ import pytest
 from grader.results import GradeReport
 from tests.helpers import SUBMISSIONS, grade_folder
 
+pytest_plugins = ("pytester",)  # tests/test_pytest_plugin.py runs pytest inside pytest
+
 
 @pytest.fixture(scope="session")
 def perfect_report() -> GradeReport:
