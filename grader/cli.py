@@ -188,3 +188,24 @@ def key(json_path: Path) -> None:
 
     _write(json_path, json.dumps(key_values(), ensure_ascii=False, indent=2) + "\n")
     click.echo(f"wrote {json_path}")
+
+
+@main.group("gradescope")
+def gradescope_group() -> None:
+    """Gradescope: build an autograder bundle."""
+
+
+@gradescope_group.command("build")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--options", "check_options", default="", help='Extra `grader check` options, e.g. "--timeout 20".')
+def gradescope_build(out: Path, check_options: str) -> None:
+    """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader's wheel) to OUT."""
+    from grader.gradescope_bundle import build
+
+    if out.suffix != ".zip":
+        _fail(f"{out}: the bundle is a .zip file")
+    try:
+        build(out, check_options)
+    except RuntimeError as error:
+        _fail(str(error))
+    click.echo(f"wrote {out}")
