@@ -158,7 +158,7 @@ def output_and_loss(ctx: QuestionContext) -> Verdict:
     output_ok = (
         last["type"] == "Dense" and units == 10 and (activation == "softmax" or (activation == "linear" and logits))
     )
-    encoding = _label_encoding(ctx)
+    encoding = _label_encoding(ctx, builder)
     sparse = "sparse" in loss.lower()
     loss_ok = "crossentropy" in loss.lower().replace("_", "") and (
         encoding is None or (encoding == "integers") == sparse
@@ -178,15 +178,17 @@ def output_and_loss(ctx: QuestionContext) -> Verdict:
     return Verdict(fraction, Bilingual(", ".join(en) + ".", "، ".join(fa) + "."))
 
 
-def _source(ctx: QuestionContext) -> str:
-    """All of the student's code, as text (the notebook cells that were not run included)."""
+def _source(ctx: QuestionContext, builder: Builder | None = None) -> str:
+    """The student's code as text (notebook cells that were not run included): the builder's file, or all."""
     units = ctx.sandbox.units if ctx.sandbox is not None else []
+    if builder is not None:
+        units = [u for u in units if builder.definition.file.split(" (cell ")[0] == u.file] or units
     return "\n".join(cell.source for unit in units for cell in unit.cells)
 
 
-def _label_encoding(ctx: QuestionContext) -> str | None:
-    """'one-hot' if the student's code one-hot encodes labels, else None (unknown: integers are Keras' default)."""
-    source = _source(ctx)
+def _label_encoding(ctx: QuestionContext, builder: Builder) -> str | None:
+    """'one-hot' if the builder's file one-hot encodes labels, else None (unknown: integers are Keras' default)."""
+    source = _source(ctx, builder)
     if re.search(r"to_categorical\s*\(|one_hot\s*\(|OneHotEncoder", source):
         return "one-hot"
     return None
