@@ -12,10 +12,20 @@ KEY_SCHEMA = "hw4-grader/key/v1"
 
 
 def key_values() -> dict[str, Any]:
-    from reference import q01_keras_tuner, q04_cnn_vs_rnn, q05_conv_arithmetic, q06_batchnorm, q07_gradcam
+    from reference import (
+        q01_keras_tuner,
+        q02_transfer_learning,
+        q03_gas_consumption,
+        q04_cnn_vs_rnn,
+        q05_conv_arithmetic,
+        q06_batchnorm,
+        q07_gradcam,
+    )
 
     builders = {
         "q01": q01_keras_tuner.key_values,
+        "q02": q02_transfer_learning.key_values,
+        "q03": q03_gas_consumption.key_values,
         "q04": q04_cnn_vs_rnn.key_values,
         "q05": q05_conv_arithmetic.key_values,
         "q06": q06_batchnorm.key_values,
