@@ -35,6 +35,15 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_INPUT)
 
 
+def _require_pdf() -> None:
+    from grader.render.pdf_engine import PdfUnavailable, load_weasyprint
+
+    try:
+        load_weasyprint()
+    except PdfUnavailable as error:
+        _fail(str(error))
+
+
 def _write(path: Path, text: str) -> None:
     """Write atomically, so that an interrupted run never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,10 +101,14 @@ def main() -> None:
               help="With --gradebook: where per-student results go (default: <gradebook>_results/).")  # fmt: skip
 @click.option("--handed-out", multiple=True, type=click.Path(path_type=Path),
               help="With --gradebook: course files every student got (left out of the similarity signal).")  # fmt: skip
+@click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the student's report as PDF.")
+@click.option("--pdf-lang", type=click.Choice(["en", "fa", "both"]), default="both", show_default=True,
+              help="Language of the PDF report.")  # fmt: skip
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
           quiet: bool, overrides_path: Path | None, gradebook: Path | None, jobs: int, force: bool,
-          ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...]) -> None:  # fmt: skip
+          ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...], pdf_path: Path | None,
+          pdf_lang: str) -> None:  # fmt: skip
     """Grade the submission in folder PATH (or, with --gradebook, every submission in the class folder PATH)."""
     if not path.exists():
         _fail(f"{path}: no such folder (give the folder that holds the student's files)")
@@ -113,14 +126,16 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
             overrides = load_overrides(overrides_path)
         except OverrideError as error:
             _fail(str(error))
+    if pdf_path is not None:
+        _require_pdf()  # before grading, so that a missing library is known at once
     options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
     if selected is not None:
         options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
     if gradebook is not None:
         from grader.batch_cli import run_class
 
-        if json_path or gradescope_path or junit_path or csv_path:
-            _fail("with --gradebook every student's JSON goes to --results-dir; drop --json/--gradescope/--junit/--csv")
+        if json_path or gradescope_path or junit_path or csv_path or pdf_path:
+            _fail("with --gradebook every student's JSON goes to --results-dir; drop --json/--gradescope/--junit/--csv/--pdf")  # fmt: skip
         run_class(path, gradebook, options, jobs=jobs, force=force, ids=ids_path, results_dir=results_dir,
                   overrides=overrides_path, handed_out=handed_out, quiet=quiet)  # fmt: skip
         return
@@ -147,6 +162,10 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
             _write(target, render(report))
     if csv_path is not None:
         _write(csv_path, csv_out.render([report]))
+    if pdf_path is not None:
+        from grader.render import pdf_engine, pdf_report
+
+        pdf_engine.write_pdf(pdf_report.build(report, pdf_lang), pdf_path)
     if not quiet:
         terminal.render(report, console, lang)
     if internal:
@@ -175,19 +194,29 @@ def init(directory: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--json",
-    "json_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Write the reference values of the answer key as JSON.",
-)
-def key(json_path: Path) -> None:
-    """Write the reference values the answer key is built from."""
+@click.option("--json", "json_path", type=click.Path(path_type=Path),
+              help="Write the reference values of the answer key as JSON.")  # fmt: skip
+@click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the answer key as PDF.")
+@click.option("--lang", type=click.Choice(["en", "fa", "both"]), default="both", show_default=True,
+              help="Language of the PDF answer key.")  # fmt: skip
+@click.option("--keras/--no-keras", default=True, show_default=True,
+              help="Cross-check Q5 and Q6 with Keras while rendering the PDF (when TensorFlow is installed).")  # fmt: skip
+def key(json_path: Path | None, pdf_path: Path | None, lang: str, keras: bool) -> None:
+    """Write the answer key: its reference values (--json) and/or the bilingual PDF (--pdf)."""
     from grader.key import key_values
 
-    _write(json_path, json.dumps(key_values(), ensure_ascii=False, indent=2) + "\n")
-    click.echo(f"wrote {json_path}")
+    if json_path is None and pdf_path is None:
+        _fail("give --json FILE and/or --pdf FILE")
+    if pdf_path is not None:
+        _require_pdf()
+    if json_path is not None:
+        _write(json_path, json.dumps(key_values(), ensure_ascii=False, indent=2) + "\n")
+        click.echo(f"wrote {json_path}")
+    if pdf_path is not None:
+        from grader.render import pdf_engine, pdf_key
+
+        pages = pdf_engine.write_pdf(pdf_key.build(lang, keras=keras), pdf_path)
+        click.echo(f"wrote {pdf_path} ({pages} pages)")
 
 
 @main.group("gradescope")
