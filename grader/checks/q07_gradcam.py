@@ -10,6 +10,7 @@ measured thresholds). The expected heatmaps never leave this process.
 
 from __future__ import annotations
 
+import base64
 from fractions import Fraction
 
 import numpy as np
@@ -183,12 +184,29 @@ def _compare(run: GradcamRun, flavour: str) -> Verdict:
     for note in run.notes + ([Bilingual("called with one-hot labels", "با برچسب‌های one-hot فراخوانی شد")]
                              if run.labels == "one-hot" else []):  # fmt: skip
         detail = _cat(detail, Bilingual(f"; {note.en}", f"؛ {note.fa}"))
-    details = (("correlations", list(score.per_image)), ("labels", run.labels))
+    details = (("correlations", list(score.per_image)), ("labels", run.labels), ("maps", encode_maps(run.maps)))
     if score.median >= AGREE:
         return Verdict(Fraction(1), _cat(detail, Bilingual(".", ".")), details=details)
     diagnosis = _diagnose(run.maps)
     fraction = Fraction(1, 2) if score.median >= RELATED else Fraction(0)
     return Verdict(fraction, _cat(detail, Bilingual(f". {diagnosis.en}.", f". {diagnosis.fa}.")), details=details)
+
+
+def encode_maps(maps: np.ndarray) -> dict[str, object]:
+    """The student's maps, compact enough for every result file: [0, 1] quantised to 0..255, base64.
+
+    (A list of floats would add ~200 kB of JSON per check.) The PDF report draws them
+    beside the reference; `decode_maps` reverses this.
+    """
+    quantised = np.round(np.clip(np.nan_to_num(maps, nan=0.0), 0.0, 1.0) * 255).astype(np.uint8)
+    return {"shape": list(quantised.shape), "uint8_base64": base64.b64encode(quantised.tobytes()).decode("ascii")}
+
+
+def decode_maps(encoded: object) -> np.ndarray | None:
+    if not isinstance(encoded, dict) or "uint8_base64" not in encoded:
+        return None
+    data = np.frombuffer(base64.b64decode(str(encoded["uint8_base64"])), dtype=np.uint8)
+    return data.reshape([int(n) for n in encoded["shape"]]).astype(np.float64) / 255.0
 
 
 def _diagnose(maps: np.ndarray) -> Bilingual:
