@@ -139,13 +139,22 @@ def extract_zip(archive: Path, into: Path) -> Path:
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else into
 
 
-def grade_student(student: Student, options: Options, overrides: Path | None, key: str) -> dict[str, Any]:
-    """Grade one student (in a worker process); returns the result JSON, with a `batch` record."""
+def grade_student(
+    student: Student, options: Options, overrides: Path | None, key: str, pdf: tuple[Path, str] | None = None
+) -> dict[str, Any]:
+    """Grade one student (in a worker process); returns the result JSON, with a `batch` record.
+
+    pdf: (file, language) to also write the student's PDF report there (atomically).
+    """
     with tempfile.TemporaryDirectory(prefix="hw4-batch-") as scratch:
         folder = extract_zip(student.source, Path(scratch)) if student.source.is_file() else student.source
         report, internal = grade(folder, options)
     if overrides is not None:
         report, _ = apply_overrides(report, load_overrides(overrides, student.id), overrides)
+    if pdf is not None:
+        from grader.render import pdf_engine, pdf_report
+
+        pdf_engine.write_pdf(pdf_report.build(report, pdf[1]), pdf[0])
     result = json_out.report_dict(report)
     result["batch"] = {"student": student.id, "source": student.source.name, "cache_key": key,
                        "internal_errors": internal}  # fmt: skip
@@ -175,15 +184,21 @@ def run(
     jobs: int = 1,
     force: bool = False,
     overrides: Path | None = None,
+    pdf_lang: str | None = None,
     progress: Callable[[str, str], None] | None = None,
 ) -> BatchResult:
-    """Grade every student not already graded with the same content and grader; write as they finish."""
+    """Grade every student not already graded with the same content and grader; write as they finish.
+
+    pdf_lang: also write each student's PDF report, `<results>/<id>.pdf`, in that language.
+    """
     results_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchResult()
     todo: list[tuple[Student, str]] = []
     for student in students:
         key = cache_key(student, options, overrides)
         previous = None if force else _cached(results_dir / f"{student.id}.json", key)
+        if previous is not None and pdf_lang and not (results_dir / f"{student.id}.pdf").is_file():
+            previous = None  # asked for reports this time: grade again to write one
         if previous is not None:
             outcome.reused.append(student.id)
             outcome.results[student.id] = previous
@@ -205,16 +220,20 @@ def run(
         if progress:
             progress(student.id, "graded" if result is not None else "failed")
 
+    def pdf_for(student: Student) -> tuple[Path, str] | None:
+        return (results_dir / f"{student.id}.pdf", pdf_lang) if pdf_lang else None
+
     if jobs <= 1:
         for student, key in todo:
             try:
-                finished(student, grade_student(student, options, overrides, key), None)
+                finished(student, grade_student(student, options, overrides, key, pdf_for(student)), None)
             except Exception as error:  # one student's failure never stops the class
                 finished(student, None, f"{type(error).__name__}: {error}")
         return outcome
     context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(grade_student, student, options, overrides, key): student for student, key in todo}
+        futures = {pool.submit(grade_student, student, options, overrides, key, pdf_for(student)): student
+                   for student, key in todo}  # fmt: skip
         try:
             for future in concurrent.futures.as_completed(futures):
                 student = futures[future]

@@ -29,6 +29,7 @@ def run_class(
     overrides: Path | None,
     handed_out: tuple[Path, ...],
     quiet: bool,
+    pdf_lang: str | None = None,
 ) -> None:
     if jobs < 1 or jobs > (os.cpu_count() or 1) * 4:
         _fail(f"--jobs {jobs}: give 1 to {(os.cpu_count() or 1) * 4} (this machine has {os.cpu_count()} cores)")
@@ -43,6 +44,7 @@ def run_class(
         task = bar.add_task("", total=len(students))
         try:
             outcome = batch.run(students, options, target, gradebook, jobs=jobs, force=force, overrides=overrides,
+                                pdf_lang=pdf_lang,
                                 progress=lambda sid, what: bar.update(task, advance=1, description=f"{sid}: {what}"))  # fmt: skip
         except OverrideError as error:
             _fail(str(error))

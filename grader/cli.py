@@ -104,11 +104,12 @@ def main() -> None:
 @click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the student's report as PDF.")
 @click.option("--pdf-lang", type=click.Choice(["en", "fa", "both"]), default="both", show_default=True,
               help="Language of the PDF report.")  # fmt: skip
+@click.option("--pdf-reports", is_flag=True, help="With --gradebook: also write every student's PDF report.")
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
           quiet: bool, overrides_path: Path | None, gradebook: Path | None, jobs: int, force: bool,
           ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...], pdf_path: Path | None,
-          pdf_lang: str) -> None:  # fmt: skip
+          pdf_lang: str, pdf_reports: bool) -> None:  # fmt: skip
     """Grade the submission in folder PATH (or, with --gradebook, every submission in the class folder PATH)."""
     if not path.exists():
         _fail(f"{path}: no such folder (give the folder that holds the student's files)")
@@ -135,9 +136,13 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
         from grader.batch_cli import run_class
 
         if json_path or gradescope_path or junit_path or csv_path or pdf_path:
-            _fail("with --gradebook every student's JSON goes to --results-dir; drop --json/--gradescope/--junit/--csv/--pdf")  # fmt: skip
+            _fail("with --gradebook every student's JSON goes to --results-dir; drop --json/--gradescope/--junit/--csv/--pdf "
+                  "(--pdf-reports writes every student's PDF there)")  # fmt: skip
+        if pdf_reports:
+            _require_pdf()
         run_class(path, gradebook, options, jobs=jobs, force=force, ids=ids_path, results_dir=results_dir,
-                  overrides=overrides_path, handed_out=handed_out, quiet=quiet)  # fmt: skip
+                  overrides=overrides_path, handed_out=handed_out, quiet=quiet,
+                  pdf_lang=pdf_lang if pdf_reports else None)  # fmt: skip
         return
     console = Console(stderr=False, highlight=False)
     try:

@@ -145,3 +145,12 @@ def test_cli_class_run_writes_gradebook_results_and_summary(tmp_path: Path) -> N
     assert (tmp_path / "grades_results" / "_summary.md").is_file()
     refused = CliRunner().invoke(main, ["check", str(root), "--gradebook", str(book), "--json", "x.json"])
     assert refused.exit_code == 2 and "drop --json" in refused.output
+
+
+def test_class_run_can_write_every_students_pdf_report(tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    root = _class(tmp_path, alice="seed_student")
+    results = tmp_path / "results"
+    outcome = batch.run(batch.find_students(root), ONLY_Q5, results, tmp_path / "grades.csv", pdf_lang="en")
+    assert outcome.graded == ["alice"]
+    assert (results / "alice.pdf").read_bytes().startswith(b"%PDF")
