@@ -133,9 +133,10 @@ class Runner:
         self.order.append(module_name)
         sys.modules.setdefault(module_name, module)
         cells = []
+        started = time.perf_counter()
         for cell in request["cells"]:
             cells.append(self._exec_cell(module, str(request["file"]), cell, request["mode"]))
-        return {"ok": True, "cells": cells}
+        return {"ok": True, "cells": cells, "seconds": time.perf_counter() - started}
 
     def _exec_cell(self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str) -> dict[str, Any]:
         label = f"{file} (cell {cell['index'] + 1})" if cell["index"] is not None else file

