@@ -232,14 +232,16 @@ def gradescope_group() -> None:
 @gradescope_group.command("build")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--options", "check_options", default="", help='Extra `grader check` options, e.g. "--timeout 20".')
-def gradescope_build(out: Path, check_options: str) -> None:
+@click.option("--source", type=click.Path(path_type=Path, file_okay=False),
+              help="The grader's source checkout to build the wheel from (default: the one running).")  # fmt: skip
+def gradescope_build(out: Path, check_options: str, source: Path | None) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader's wheel) to OUT."""
     from grader.gradescope_bundle import build
 
     if out.suffix != ".zip":
         _fail(f"{out}: the bundle is a .zip file")
     try:
-        build(out, check_options)
+        build(out, check_options, source)
     except RuntimeError as error:
         _fail(str(error))
     click.echo(f"wrote {out}")

@@ -86,8 +86,8 @@ def keras_available() -> bool:
 
 def _needed_units(units: list[Unit], selected: list[str]) -> tuple[list[Unit], list[SubmissionNote]]:
     """The units the selected questions need (see KERAS_QUESTIONS), and a note for each one left out."""
-    if KERAS_QUESTIONS & set(selected):
-        return units, []
+    if KERAS_QUESTIONS & set(selected) or not CODE_QUESTIONS & set(selected):
+        return units, []  # everything is needed, or nothing is loaded anyway
     wanted = frozenset().union(*(LOOKED_FOR.get(q, frozenset()) for q in selected))
     kept, notes = [], []
     for unit in units:

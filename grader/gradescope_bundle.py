@@ -74,11 +74,11 @@ def project_root() -> Path | None:
     return root if (root / "pyproject.toml").is_file() and (root / "grader").is_dir() else None
 
 
-def build_wheel(into: Path) -> Path:
-    root = project_root()
-    if root is None:
-        raise RuntimeError("the Gradescope bundle is built from a source checkout of the grader: "
-                           "run `grader gradescope build` from a clone (pip install -e .)")  # fmt: skip
+def build_wheel(into: Path, source: Path | None = None) -> Path:
+    root = source or project_root()
+    if root is None or not (root / "pyproject.toml").is_file():
+        raise RuntimeError("the Gradescope bundle is built from a source checkout of the grader: give "
+                           "--source path/to/checkout, or run it from an editable install (pip install -e .)")  # fmt: skip
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
                            "-w", str(into), str(root)], capture_output=True, text=True)  # fmt: skip
     wheels = sorted(into.glob("hw4_grader-*.whl"))
@@ -87,10 +87,13 @@ def build_wheel(into: Path) -> Path:
     return wheels[-1]
 
 
-def build(out: Path, options: str = "") -> Path:
-    """Write the bundle zip; `options` are extra `grader check` options (e.g. "--timeout 20")."""
+def build(out: Path, options: str = "", source: Path | None = None) -> Path:
+    """Write the bundle zip; `options` are extra `grader check` options (e.g. "--timeout 20").
+
+    source: the checkout to build the wheel from (default: the one this grader runs from).
+    """
     with tempfile.TemporaryDirectory(prefix="hw4-gradescope-") as scratch:
-        wheel = build_wheel(Path(scratch))
+        wheel = build_wheel(Path(scratch), source)
         out.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             for name, text in (("setup.sh", SETUP.format(wheel=wheel.name)), ("run_autograder", RUN.format(options=options)),

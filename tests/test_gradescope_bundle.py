@@ -18,7 +18,8 @@ from tests.helpers import SUBMISSIONS
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("bundle") / "autograder.zip", "--only q05,q06")
+    checkout = Path(__file__).resolve().parent.parent  # CI installs the grader non-editable: build from here
+    return build(tmp_path_factory.mktemp("bundle") / "autograder.zip", "--only q05,q06", checkout)
 
 
 def test_bundle_holds_the_scripts_and_the_wheel(bundle: Path) -> None:
@@ -62,3 +63,10 @@ def test_a_grader_failure_still_writes_results(tmp_path: Path, bundle: Path) -> 
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, timeout=60)
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0 and "could not grade" in results["output"]
+
+
+def test_without_a_checkout_the_error_says_what_to_give(tmp_path: Path) -> None:
+    from grader.gradescope_bundle import build_wheel
+
+    with pytest.raises(RuntimeError, match="give --source"):
+        build_wheel(tmp_path, source=tmp_path)
