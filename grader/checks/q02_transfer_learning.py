@@ -14,6 +14,7 @@ scored with the rubric in answers/q02.yaml.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -90,9 +91,8 @@ def freeze(ctx: QuestionContext) -> Verdict:
     return _finish(fraction, parts, found)
 
 
-@check("q02.head", points=3, en="head: Dense(128, relu) -> Dense(2, softmax)",
-       fa="لایه‌های افزوده: Dense(128, relu) و سپس Dense(2, softmax)")  # fmt: skip
-def head(ctx: QuestionContext) -> Verdict:
+def _per_backbone(ctx: QuestionContext, judge: Callable[[dict[str, Any], str], tuple[Fraction, Bilingual]]) -> Verdict:
+    """Half the points per backbone: `judge(description, name)` gives a fraction of that half and why."""
     found = _function(ctx)
     if isinstance(found, Verdict):
         return found
@@ -103,64 +103,52 @@ def head(ctx: QuestionContext) -> Verdict:
         if problem is not None:
             parts.append(_both_say(name, problem))
             continue
-        layers = head_layers(described)
-        graded = grade_head(layers)
-        fraction += graded.fraction / 2
-        summary = head_summary(layers)
-        if not graded.problems:
-            parts.append(Bilingual(f"{summary}, as the sheet asks", f"{summary}، همان‌طور که خواسته شده است"))
-        else:
-            issues = join(graded.problems)
-            parts.append(Bilingual(f"{name}: {summary}: {issues.en}", f"{name}: {summary}: {issues.fa}"))
-    return _finish(fraction, parts, found)
-
-
-@check("q02.compile", points=2, en="compiled with categorical cross-entropy and Adam",
-       fa="کامپایل با آنتروپی متقاطع دسته‌ای و Adam")  # fmt: skip
-def compile_settings(ctx: QuestionContext) -> Verdict:
-    found = _function(ctx)
-    if isinstance(found, Verdict):
-        return found
-    fraction, parts = Fraction(0), []
-    for backbone in BACKBONES:
-        described = describe(ctx, found, backbone)
-        problem = not_a_model(described)
-        if problem is not None:
-            parts.append(_both_say(NAMES[backbone], problem))
-            continue
-        part, text = grade_compile(described)
+        part, text = judge(described, name)
         fraction += part / 2
         parts.append(text)
     return _finish(fraction, parts, found)
 
 
+def _judge_head(described: dict[str, Any], name: str) -> tuple[Fraction, Bilingual]:
+    layers = head_layers(described)
+    graded = grade_head(layers)
+    summary = head_summary(layers)
+    if not graded.problems:
+        return graded.fraction, Bilingual(f"{summary}, as the sheet asks", f"{summary}، همان‌طور که خواسته شده است")
+    issues = join(graded.problems)
+    return graded.fraction, Bilingual(f"{name}: {summary}: {issues.en}", f"{name}: {summary}: {issues.fa}")
+
+
+def _judge_output(described: dict[str, Any], name: str) -> tuple[Fraction, Bilingual]:
+    out, given = described.get("output_shape"), described.get("input_shape")
+    if out == [None, 2] and given == [None, SIZE, SIZE, 3]:
+        return Fraction(1), Bilingual("output shape (None, 2) on the backbone's input",
+                                      "شکل خروجی (None, 2) روی ورودی مدل پایه")  # fmt: skip
+    if out != [None, 2]:
+        return Fraction(0), Bilingual(f"{name}: output shape {out}; two class probabilities per image, (None, 2), "
+                                      "are expected", f"{name}: شکل خروجی {out}؛ برای هر تصویر دو احتمال کلاس، یعنی "
+                                      "(None, 2)، انتظار می‌رود")  # fmt: skip
+    return Fraction(0), Bilingual(f"{name}: the model's input {given} is not conv_model.input ({SIZE}x{SIZE}x3 "
+                                  "here)", f"{name}: ورودی مدل {given} همان conv_model.input (اینجا "
+                                  f"{SIZE}×{SIZE}×3) نیست")  # fmt: skip
+
+
+@check("q02.head", points=3, en="head: Dense(128, relu) -> Dense(2, softmax)",
+       fa="لایه‌های افزوده: Dense(128, relu) و سپس Dense(2, softmax)")  # fmt: skip
+def head(ctx: QuestionContext) -> Verdict:
+    return _per_backbone(ctx, _judge_head)
+
+
+@check("q02.compile", points=2, en="compiled with categorical cross-entropy and Adam",
+       fa="کامپایل با آنتروپی متقاطع دسته‌ای و Adam")  # fmt: skip
+def compile_settings(ctx: QuestionContext) -> Verdict:
+    return _per_backbone(ctx, lambda described, _name: grade_compile(described))
+
+
 @check("q02.output_shape", points=1, en="the model maps the backbone's input to an output of shape (None, 2)",
        fa="مدل، ورودی مدل پایه را به خروجی با شکل (None, 2) می‌برد")  # fmt: skip
 def output_shape(ctx: QuestionContext) -> Verdict:
-    found = _function(ctx)
-    if isinstance(found, Verdict):
-        return found
-    fraction, parts = Fraction(0), []
-    for backbone in BACKBONES:
-        described, name = describe(ctx, found, backbone), NAMES[backbone]
-        problem = not_a_model(described)
-        if problem is not None:
-            parts.append(_both_say(name, problem))
-            continue
-        out, given = described.get("output_shape"), described.get("input_shape")
-        if out == [None, 2] and given == [None, SIZE, SIZE, 3]:
-            fraction += Fraction(1, 2)
-            parts.append(Bilingual("output shape (None, 2) on the backbone's input",
-                                   "شکل خروجی (None, 2) روی ورودی مدل پایه"))  # fmt: skip
-        elif out != [None, 2]:
-            parts.append(Bilingual(f"{name}: output shape {out}; two class probabilities per image, (None, 2), "
-                                   "are expected", f"{name}: شکل خروجی {out}؛ برای هر تصویر دو احتمال کلاس، یعنی "
-                                   "(None, 2)، انتظار می‌رود"))  # fmt: skip
-        else:
-            parts.append(Bilingual(f"{name}: the model's input {given} is not conv_model.input ({SIZE}x{SIZE}x3 "
-                                   "here)", f"{name}: ورودی مدل {given} همان conv_model.input (اینجا "
-                                   f"{SIZE}×{SIZE}×3) نیست"))  # fmt: skip
-    return _finish(fraction, parts, found)
+    return _per_backbone(ctx, _judge_output)
 
 
 # -- the comparison table -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from grader.persian import normalize_text
 from grader.registry import collect
 from grader.results import CheckResult, Status
 from grader.rubric import load_rubric, score_text
-from tests.helpers import grade_folder
+from tests.helpers import arabic_keyboard, grade_folder, written_sheet
 
 FIELDS = ("diagnosis", "fix")
 POINTS = {"diagnosis": 6, "fix": 4}
@@ -80,26 +80,8 @@ ONE_CAUSE: list[tuple[str, str]] = [
 ]  # fmt: skip
 
 
-def _arabic_keyboard(text: str) -> str:
-    """Arabic yeh and kaf, and every ZWNJ typed alternately as a space and as nothing."""
-    text = text.replace("ی", "ي").replace("ک", "ك")
-    parts = text.split("\u200c")
-    return parts[0] + "".join((" " if i % 2 == 0 else "") + p for i, p in enumerate(parts[1:]))
-
-
 def _sheet(tmp_path: Path, fields: dict[str, str]) -> Path:
-    folder = tmp_path / "s"
-    folder.mkdir(parents=True)
-    lines = ["q03:"]
-    for name in FIELDS:
-        text = fields.get(name, "")
-        if not text.strip():
-            lines.append(f"  {name}:")
-            continue
-        lines.append(f"  {name}: |")
-        lines += [f"    {line}" for line in text.strip().splitlines()]
-    (folder / "answer_sheet.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    return written_sheet(tmp_path, "q03", FIELDS, fields)
 
 
 def _checks(folder: Path) -> dict[str, CheckResult]:
@@ -239,7 +221,7 @@ def test_naming_only_the_unused_scaler_earns_exactly_its_points(tmp_path: Path, 
 def test_arabic_letters_and_zwnj_variants_score_like_clean_persian(tmp_path: Path) -> None:
     model = answers.load("q03")["model_answers"]
     for i, clean in enumerate([PERSIAN, {name: model[name]["fa"] for name in FIELDS}]):
-        variant = {name: _arabic_keyboard(text) for name, text in clean.items()}
+        variant = {name: arabic_keyboard(text) for name, text in clean.items()}
         assert all("ي" in t and "ك" in t and "\u200c" not in t for t in variant.values())
         assert any(" ها" in t for t in variant.values())  # a ZWNJ typed as a space
         clean_scores = {k: c.score for k, c in _graded(tmp_path / f"clean{i}", clean).items()}

@@ -6,7 +6,7 @@ import pytest
 
 from grader import answers
 from grader.results import CheckResult, Status
-from tests.helpers import grade_folder
+from tests.helpers import arabic_keyboard, grade_folder, written_sheet
 
 FIELDS = ("definitions_and_uses", "parameters_and_parallelism")
 
@@ -44,26 +44,8 @@ PERSIAN = {
 }
 
 
-def _arabic_keyboard(text: str) -> str:
-    """Arabic yeh and kaf, and every ZWNJ typed alternately as a space and as nothing."""
-    text = text.replace("ی", "ي").replace("ک", "ك")
-    parts = text.split("\u200c")
-    return parts[0] + "".join((" " if i % 2 == 0 else "") + p for i, p in enumerate(parts[1:]))
-
-
 def _sheet(tmp_path: Path, fields: dict[str, str]) -> Path:
-    folder = tmp_path / "s"
-    folder.mkdir(parents=True)
-    lines = ["q04:"]
-    for name in FIELDS:
-        text = fields.get(name, "")
-        if not text.strip():
-            lines.append(f"  {name}:")
-            continue
-        lines.append(f"  {name}: |")
-        lines += [f"    {line}" for line in text.strip().splitlines()]
-    (folder / "answer_sheet.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    return written_sheet(tmp_path, "q04", FIELDS, fields)
 
 
 def _graded(tmp_path: Path, fields: dict[str, str]) -> dict[str, CheckResult]:
@@ -121,7 +103,7 @@ def test_half_answer_is_partial_and_names_what_is_missing(tmp_path: Path) -> Non
 
 
 def test_arabic_letters_and_zwnj_variants_score_like_clean_persian(tmp_path: Path) -> None:
-    variant = {name: _arabic_keyboard(text) for name, text in PERSIAN.items()}
+    variant = {name: arabic_keyboard(text) for name, text in PERSIAN.items()}
     assert all("ي" in t and "ك" in t and "\u200c" not in t for t in variant.values())
     assert any(" ها" in t for t in variant.values())  # a ZWNJ typed as a space
     clean = _graded(tmp_path / "clean", PERSIAN)
