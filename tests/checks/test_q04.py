@@ -109,3 +109,10 @@ def test_arabic_letters_and_zwnj_variants_score_like_clean_persian(tmp_path: Pat
     clean = _graded(tmp_path / "clean", PERSIAN)
     typed = _graded(tmp_path / "variant", variant)
     assert {k: c.score for k, c in typed.items()} == {k: c.score for k, c in clean.items()} == dict.fromkeys(FIELDS, 5)
+
+
+def test_perfect_submission_gets_full_marks() -> None:
+    from tests.helpers import SUBMISSIONS
+
+    report = grade_folder(SUBMISSIONS / "perfect", only=("q04",))
+    assert report.question("q04").score == 10
