@@ -16,11 +16,11 @@ from typing import Any
 from grader.checks._q07_model import loss_is_categorical
 from grader.context import NOT_ANSWERED, Found, QuestionContext
 from grader.results import Bilingual
-from grader.sandbox import probe_transfer
+from grader.sandbox import probe_keras, probe_transfer
 from grader.sandbox.client import student
 
 PROBE = "transfer"
-PROBE_SOURCE = inspect.getsource(probe_transfer)
+PROBE_SOURCE = (inspect.getsource(probe_keras), inspect.getsource(probe_transfer))  # the second uses the first
 TIMEOUT = 120.0  # the first call imports TensorFlow in the child (~5 s); ResNet50 takes ~1 s to build
 SIZE = 32  # the smallest input VGG16 and ResNet50 accept: cheap, and Flatten == global pooling there
 SHEET_SIZE = 224

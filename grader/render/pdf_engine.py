@@ -30,7 +30,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 FONT_FILES = ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf", "DejaVuSansMono.ttf")
-LANGS = ("en", "fa", "both")
 LRI, PDI = "\u2066", "\u2069"
 
 # A candidate left-to-right run inside Persian text: printable ASCII (and a few signs used in

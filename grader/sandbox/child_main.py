@@ -202,7 +202,9 @@ class Runner:
         """Load one of the grader's helper modules (no grading data in it) under a private name."""
         name = str(request["name"])
         module = types.ModuleType(f"__hw4_probe_{name}__")
-        exec(compile(str(request["source"]), module.__name__, "exec"), module.__dict__)
+        sources = request["source"] if isinstance(request["source"], list) else [request["source"]]
+        for source in sources:  # a probe may build on another's helpers: one namespace, in order
+            exec(compile(str(source), module.__name__, "exec"), module.__dict__)
         self.probes[name] = module
         return {"ok": True}
 

@@ -322,7 +322,13 @@ class Sandbox:
                           consume_generator=consume_generator, timeout=timeout)  # fmt: skip
 
     def probe(
-        self, probe: str, source: str, function: str, *args: Any, timeout: float | None = None, **kwargs: Any
+        self,
+        probe: str,
+        source: str | tuple[str, ...],
+        function: str,
+        *args: Any,
+        timeout: float | None = None,
+        **kwargs: Any,
     ) -> CallResult:
         """Call `function` of one of the grader's helper modules, loaded into the child once.
 
@@ -332,7 +338,8 @@ class Sandbox:
         """
         self._ensure_running()
         if probe not in self._probes:
-            self._request({"op": "install_probe", "name": probe, "source": source}, 60.0)
+            sources = [source] if isinstance(source, str) else list(source)
+            self._request({"op": "install_probe", "name": probe, "source": sources}, 60.0)
             self._probes.add(probe)
         return self._call({"module": probe, "name": function, "probe": True}, function, args, kwargs,
                           timeout=timeout)  # fmt: skip

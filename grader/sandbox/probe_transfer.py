@@ -1,6 +1,7 @@
 """Grader helpers for Q2 (transfer learning) that run inside the sandbox child, beside the student's code.
 
-Sent as source (client.Sandbox.probe) and loaded on first use. `describe_transfer`
+Sent as source (client.Sandbox.probe) after probe_keras.py, into the same namespace (it
+uses that probe's describing helpers), and loaded on first use. `describe_transfer`
 builds one of the grader's backbones, `keras.applications.VGG16` or `ResNet50`
 with `weights=None` (nothing is downloaded: the child has no network) and
 `include_top=False`, hands it to the student's `define_model(conv_model)` and
@@ -14,51 +15,15 @@ student's exception propagates (it is reported with the student's file and line)
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:  # in the child these come from probe_keras, loaded first into the same namespace
+    from grader.sandbox.probe_keras import _activation_name, _keras, _loss_name, _plain
+
 BACKBONES = {"vgg16": "VGG16", "resnet50": "ResNet50"}
 _SETTINGS = ("units", "activation", "rate", "pool_size", "filters")
-
-
-def _keras() -> Any:
-    import keras
-
-    return keras
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
-
-
-def _activation_name(layer: Any) -> str | None:
-    activation = getattr(layer, "activation", None)
-    if activation is None:
-        return None
-    return str(getattr(activation, "__name__", activation))
-
-
-def _loss_name(loss: Any) -> str | None:
-    if loss is None:
-        return None
-    if isinstance(loss, str):
-        return loss
-    if isinstance(loss, (list, tuple)) and loss:
-        return _loss_name(loss[0])
-    if isinstance(loss, dict) and loss:
-        return _loss_name(next(iter(loss.values())))
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
-    from_logits = bool(getattr(loss, "from_logits", False) or getattr(loss, "_fn_kwargs", {}).get("from_logits"))
-    return f"{name}{' (from_logits)' if from_logits else ''}"
 
 
 def _metrics(model: Any) -> list[str]:
