@@ -31,14 +31,15 @@ from grader.sandbox.failures import StudentCodeFailure
 from grader.submission import Unit, discover
 
 # Questions whose checks call student code; the others only read the answer sheet.
-CODE_QUESTIONS = frozenset({"q01", "q02", "q06", "q07"})
+CODE_QUESTIONS = frozenset({"q01", "q02", "q03", "q06", "q07"})
 # Of those, the ones whose code is TensorFlow/Keras code. When none of them is graded
 # (e.g. --only q05,q06), a file that imports TensorFlow and defines nothing the chosen
 # questions look for is not loaded: importing TensorFlow alone costs ~5 s.
-KERAS_QUESTIONS = frozenset({"q01", "q02", "q07"})  # Q3's checks read the answer sheet only
+KERAS_QUESTIONS = frozenset({"q01", "q02", "q07"})  # not Q3: its pipeline is optional, its words need no TF
 HEAVY_IMPORTS = frozenset({"tensorflow", "keras", "keras_tuner", "kerastuner", "tf_keras_vis", "torch"})
 LOOKED_FOR = {
-    "q06": frozenset({"forward_batchnorm", "batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt"})
+    "q03": frozenset({"train_gas_model", "predict_gas_consumption"}),
+    "q06": frozenset({"forward_batchnorm", "batchnorm_forward", "batchnorm_backward", "batchnorm_backward_alt"}),
 }
 
 
