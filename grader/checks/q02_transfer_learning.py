@@ -20,6 +20,7 @@ from typing import Any
 
 from grader import answers
 from grader.answer_sheet import Given, Invalid, Missing
+from grader.checks import _q02_pipeline as pipeline
 from grader.checks._q02_model import (
     BACKBONES,
     NAMES,
@@ -334,3 +335,26 @@ def better_model(ctx: QuestionContext) -> Verdict:
        fa="توضیح مقایسه، از جمله پیش‌پردازش (تشریحی)")  # fmt: skip
 def analysis(ctx: QuestionContext) -> Verdict:
     return rubric_verdict(ctx, "analysis", "analysis")
+
+
+@check("q02.pipeline", points=0, en="your own data pipeline, if any, on the grader's images (not scored)",
+       fa="pipeline داده‌های خودتان، اگر هست، روی تصاویر تصحیح‌گر (بدون امتیاز)")  # fmt: skip
+def data_pipeline(ctx: QuestionContext) -> Verdict:
+    """The notebook hands its pipeline out, so this earns nothing; a wrong one goes to a TA (the table comes from it)."""
+    try:
+        ran = pipeline.describe(ctx)
+    except StudentCodeFailure as failure:
+        if failure.kind == "not_implemented":
+            ran = None
+        else:
+            return Verdict(Fraction(0), Bilingual(f"make_generators failed: {failure.message.en}",
+                                                  f"make_generators با خطا متوقف شد: {failure.message.fa}"),
+                           manual_review=True)  # fmt: skip
+    if ran is None:
+        return Verdict(Fraction(1), Bilingual(
+            "No make_generators(data_dir) of your own: nothing to check (optional; the notebook's pipeline is given).",
+            "تابع make_generators(data_dir) از خودتان نیست: چیزی برای بررسی نیست (اختیاری؛ pipeline نوت‌بوک داده شده است)."))  # fmt: skip
+    judged = pipeline.judge(*ran)
+    if judged.findings:
+        return Verdict(Fraction(0), _sentence(join(judged.findings)), manual_review=True)
+    return Verdict(Fraction(1), _sentence(join(judged.verified)))

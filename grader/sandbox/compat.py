@@ -11,7 +11,10 @@ not, each with the error a correct student would otherwise see:
   sequential has never been called and thus has no defined output";
 - `Adam(lr=0.001)` (the Keras 2 spelling): "Argument(s) not recognized: {'lr': ...}";
 - `model.fit_generator` / `evaluate_generator` / `predict_generator`, removed in Keras 3;
-- `from keras.utils import np_utils` (`np_utils.to_categorical`), removed in Keras 3.
+- `from keras.utils import np_utils` (`np_utils.to_categorical`), removed in Keras 3;
+- `from keras.preprocessing.image import ImageDataGenerator` (the Q2 notebook's pipeline):
+  Keras 3 keeps the class only under `tf.keras` and `keras.src.legacy`, so the plain `keras`
+  spelling gets "cannot import name 'ImageDataGenerator'".
 
 The shims are applied right after `keras` is first imported (by the student's
 code or ours), through an import hook, so that grading questions that never
@@ -42,6 +45,7 @@ def patch_keras(keras: Any) -> None:
     _optimizer_lr(keras)
     _generator_methods(keras)
     _np_utils(keras)
+    _image_data_generator(keras)
 
 
 def _sequential_output_names(keras: Any) -> None:
@@ -122,6 +126,15 @@ def _np_utils(keras: Any) -> None:
     sys.modules.setdefault("keras.utils.np_utils", module)
     if not hasattr(keras.utils, "np_utils"):
         keras.utils.np_utils = module
+
+
+def _image_data_generator(keras: Any) -> None:
+    from keras.src.legacy.preprocessing import image as legacy
+
+    public = keras.preprocessing.image
+    for name in ("ImageDataGenerator", "Iterator", "DirectoryIterator", "DataFrameIterator", "NumpyArrayIterator"):
+        if not hasattr(public, name) and hasattr(legacy, name):
+            setattr(public, name, getattr(legacy, name))
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
