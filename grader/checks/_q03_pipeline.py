@@ -56,6 +56,10 @@ class PipelineRun:
     leak: Bilingual | None = None
     trained: dict[str, Any] = field(default_factory=dict)
     predict_seconds: float = 0.0
+    week: tuple[int, list[float | None]] = (0, [])  # the coldest test week: first row, the student's predictions
+
+
+WEEK = 168  # hours: the student report draws the coldest test week (where the curtailment binds)
 
 
 @functools.cache
@@ -120,6 +124,9 @@ def _run(ctx: QuestionContext) -> PipelineRun | None:
     truth = data.cons[rows]
     run.r2 = round(reference.r2(truth[usable], predicted[usable]), 4)
     run.persistence_r2 = round(reference.r2(truth[usable], reference.persistence(data, rows)[usable]), 4)
+    coldest = int(np.argmin(np.convolve(data.temperature[rows], np.ones(WEEK) / WEEK, mode="valid")))
+    week = predicted[coldest : coldest + WEEK]
+    run.week = (int(rows[coldest]), [None if np.isnan(v) else round(float(v), 4) for v in week])
     run.leak = _leak(ctx, predict_fn.definition, columns, rows, predicted, run)
     return run
 
@@ -247,4 +254,5 @@ def details(run: PipelineRun) -> tuple[tuple[str, object], ...]:
     return (("pipeline_r2", run.r2), ("persistence_r2", run.persistence_r2), ("rows_scored", run.scored),
             ("rows", run.total), ("train_seconds", run.trained.get("seconds")),
             ("layers", run.trained.get("layers")), ("parameters", run.trained.get("parameters")),
-            ("leak", run.leak is not None), ("problem", run.problem is not None))  # fmt: skip
+            ("leak", run.leak is not None), ("problem", run.problem is not None),
+            ("week_first_row", run.week[0]), ("week_predictions", run.week[1]))  # fmt: skip

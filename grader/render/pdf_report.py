@@ -3,7 +3,9 @@
 Totals, a per-question summary, every check with its status, score and
 feedback in both languages, TA overrides (the TA's score wins; the automatic
 one is shown beside it) and manual-review flags. Q5 gets the layer table with
-the student's wrong cells marked against the expected ones; Q7 the reference
+the student's wrong cells marked against the expected ones; Q3, when the student's
+pipeline ran, its predictions over the coldest test week against the measured
+consumption; Q7 the reference
 heatmaps of the ten probe digits with the per-image correlation of the
 student's heatmaps (the checks keep only the correlations; when a check's
 details carry the student's maps as "maps", they are drawn beside).
@@ -26,6 +28,7 @@ STATUS = {
 }
 GRADCAM_CHECKS = ("q07.gradcam_functional", "q07.gradcam_sequential")
 Q07_FIGURE = "figures/q07-heatmaps.png"
+Q03_FIGURE = "figures/q03-week.png"
 
 
 def _bi(en: str, fa: str) -> dict[str, str]:
@@ -151,6 +154,41 @@ def _heatmaps(student: list[tuple[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
+def _q03_week(question: QuestionResult) -> bytes | None:
+    """The student's pipeline over the coldest test week of the synthetic sheet, against the measured values."""
+    check = next((c for c in question.checks if c.check_id == "q03.fix"), None)
+    predictions = check.detail("week_predictions") if check is not None else None
+    if check is None or not isinstance(predictions, list | tuple) or not predictions:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from grader.checks._q03_pipeline import sheets
+
+    data, first = sheets()[0], check.detail("week_first_row")
+    if not isinstance(first, int):
+        return None
+    week = np.arange(first, first + len(predictions))
+    hours = data.stamps()[week].astype("datetime64[s]").astype(object)
+    predicted = np.array([np.nan if v is None else v for v in predictions], dtype=float)
+    figure, axis = plt.subplots(figsize=(7.2, 2.6))
+    axis.plot(hours, data.cons[week], color="black", linewidth=1.4, label="measured")
+    label = f"your pipeline (test R² {check.detail('pipeline_r2')})"
+    axis.plot(hours, predicted, color="tab:blue", linewidth=1.2, label=label)
+    axis.set_ylabel("m³ per unit and hour")
+    axis.grid(alpha=0.3)
+    axis.legend(loc="upper left", fontsize=8)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
 def build_context(report: GradeReport) -> tuple[dict[str, Any], dict[str, bytes]]:
     assets: dict[str, bytes] = {}
     questions = []
@@ -168,7 +206,16 @@ def build_context(report: GradeReport) -> tuple[dict[str, Any], dict[str, bytes]
             "checks": [_check(question, c) for c in question.checks],
             "q05": _q05_table(question) if question.question_id == "q05" else None,
             "q07": _q07_data(question) if question.question_id == "q07" else None,
+            "q03_week": None,
         }
+        if question.question_id == "q03":
+            try:
+                week = _q03_week(question)
+            except ImportError:  # no matplotlib: the table says it all
+                week = None
+            if week is not None:
+                assets[Q03_FIGURE] = week
+                entry["q03_week"] = Q03_FIGURE
         if entry["q07"] is not None:
             try:
                 student = _student_maps(question)

@@ -125,3 +125,22 @@ def test_cli_check_writes_the_report(tmp_path: Path) -> None:
     text = _text(out)
     assert out.read_bytes().startswith(b"%PDF") and _plain("ابعاد خروجی و تعداد پارامترهای") in text
     assert "HW4 grading report" not in text  # Persian only
+
+
+def test_report_draws_the_q03_pipeline_week(tmp_path: Path) -> None:
+    from grader.checks._q03_pipeline import WEEK
+    from grader.results import Bilingual, CheckResult, GradeReport, QuestionResult, Status
+
+    predictions: list[float | None] = [0.6 + 0.01 * (i % 24) for i in range(WEEK)]
+    predictions[5] = None  # an hour the pipeline could not predict
+    fix = CheckResult("q03.fix", Bilingual("The fix", "راه‌حل"), Status.PASSED, 4, 4,
+                      Bilingual("In words: 0/4\nYour pipeline: 4/4", "در متن: ۰\npipeline شما: ۴"),
+                      details=(("pipeline_r2", 0.95), ("week_first_row", 16000), ("week_predictions", predictions)))  # fmt: skip
+    question = QuestionResult("q03", Bilingual("Q3", "سوال ۳"), 10, 0, (fix,))
+    report = GradeReport("s", "0.1.0", (question,), (), 1.0, ())
+    context, assets = pdf_report.build_context(report)
+    assert context["questions"][0]["q03_week"] == pdf_report.Q03_FIGURE
+    assert assets[pdf_report.Q03_FIGURE].startswith(b"\x89PNG")
+    path = tmp_path / "q03.pdf"
+    pdf_engine.write_pdf(pdf_report.build(report, "both"), path)
+    assert _plain("Your pipeline on the coldest test week") in _text(path)
