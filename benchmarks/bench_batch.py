@@ -1,7 +1,8 @@
 """Benchmark: class-scale grading and its overheads, as users run them (fresh processes).
 
 Usage: python benchmarks/bench_batch.py [--runs 3]
-Cases (median, min and max wall time of --runs runs; peak RSS of the process tree):
+Cases (median, min and max wall time of --runs runs; peak memory of the whole process tree,
+sandbox children included, sampled from /proc):
 - the bare cost of `python -c "import tensorflow"`, for scale;
 - one submission: Q5+Q6 only, the full perfect submission (every question), the
   untouched template from `grader init`;
@@ -26,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _process_tree import run_measured
+
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
 MIX = ("perfect", "seed_student", "cs231n_style", "blank_handout", "notebook_2023")
@@ -36,18 +39,9 @@ def grader() -> list[str]:
     return [str(executable)] if executable.exists() else [sys.executable, "-m", "grader.cli"]
 
 
-# Runs one command and prints the peak RSS of its process tree (the largest process in it).
-_WRAPPER = (
-    "import resource, subprocess, sys; "
-    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
-
-
 def timed(command: list[str]) -> tuple[float, float]:
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, int(done.stdout.split()[-1]) / 1024
+    """Wall seconds and the peak MiB of the whole process tree (every sandbox child included)."""
+    return run_measured(command)
 
 
 def main() -> None:
@@ -82,7 +76,7 @@ def main() -> None:
                                                     str(work / "h2.csv"), "--jobs", "2", "--force", "--quiet"],
         }  # fmt: skip
         results = {}
-        print("| case | median s | min s | max s | peak RSS MiB |\n|---|---|---|---|---|")
+        print("| case | median s | min s | max s | peak MiB (process tree) |\n|---|---|---|---|---|")
         for name, command in cases.items():
             timed(command)  # warm the file cache (and the class's first results)
             samples = [timed(command) for _ in range(options.runs)]

@@ -10,10 +10,11 @@ One-hour-ahead forecasting needs the test part's consumption as history, so the 
 student's predict receives holds it. To catch a pipeline that also uses the hour it predicts
 or later ones (a window that includes its target hour, a scaler or gap filling fitted on the
 whole sheet inside predict), predict is called again with the consumption from a cut on
-replaced by another synthetic series (another draw, 1.5 times as large: outside the range seen
-so far, so that a scaler fitted on the whole sheet moves too), at CUT_FRACTIONS of the test
-part: the predictions up to and including the cut must not move. This catches mistakes, not a pipeline written to
-detect the second call (it could recognise the replaced values); such code is for a TA to see.
+replaced by another synthetic series (another draw, 1.5 times as large: outside the range
+seen so far, so that a scaler fitted on the whole sheet moves too), at CUT_FRACTIONS of the
+test part: the predictions up to and including the cut must not move. This catches
+mistakes, not a pipeline written to detect the second call (it could recognise the replaced
+values); such code is for a TA to see.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _run(ctx: QuestionContext) -> PipelineRun | None:
             return None
         return PipelineRun(Bilingual(f"{TRAIN_NAME} failed: {failure.message.en}",
                                      f"{TRAIN_NAME} با خطا متوقف شد: {failure.message.fa}"))  # fmt: skip
-    run = PipelineRun(trained=dict(trained), total=len(rows))
+    run = PipelineRun(trained=_described_training(trained), total=len(rows))
     first = _predict(ctx, predict_fn.definition, columns, rows, None, run)
     if first is None:
         return run
@@ -129,6 +130,20 @@ def _run(ctx: QuestionContext) -> PipelineRun | None:
     run.week = (int(rows[coldest]), [None if np.isnan(v) else round(float(v), 4) for v in week])
     run.leak = _leak(ctx, predict_fn.definition, columns, rows, predicted, run)
     return run
+
+
+def _described_training(value: Any) -> dict[str, Any]:
+    """The probe's description of the training, with the types the scoring relies on (it came from the child)."""
+    value = value if isinstance(value, dict) else {}
+
+    def names(key: str) -> list[str]:
+        items = value.get(key)
+        return [str(item) for item in items] if isinstance(items, list) else []
+
+    seconds, parameters = value.get("seconds"), value.get("parameters")
+    return {"seconds": float(seconds) if isinstance(seconds, int | float) else 0.0,
+            "parameters": int(parameters) if isinstance(parameters, int) else 0,
+            "layers": names("layers"), "recurrent": names("recurrent"), "returned": str(value.get("returned", "?"))}  # fmt: skip
 
 
 def _predict(
@@ -197,8 +212,8 @@ def _leak(
 # -- scoring -------------------------------------------------------------------------------
 # R² on the test part -> share of the fix's points. Measured on this sheet: the reference fix 0.94,
 # the perfect fixture 0.975, a correct but under-trained one (absolute target, 8 epochs) 0.73, a
-# scaled but still static model (features as steps, no window) -0.14 after 12 epochs; R² <= 0 is
-# no better than the test part's own mean.
+# scaled but still static model (features as steps, no window; tests/fixtures/q03_bugs) -0.25
+# after 12 epochs; R² <= 0 is no better than the test part's own mean.
 TIERS = ((0.9, Fraction(1)), (0.8, Fraction(3, 4)), (0.65, Fraction(1, 2)))
 ABOVE_MEAN = Fraction(1, 4)
 NO_RECURRENT_CAP = Fraction(1, 2)  # the question is to fix the LSTM, not to replace it
@@ -252,7 +267,7 @@ def score(run: PipelineRun) -> PipelineScore:
 def details(run: PipelineRun) -> tuple[tuple[str, object], ...]:
     """The figures behind the score, for the JSON results and the report."""
     return (("pipeline_r2", run.r2), ("persistence_r2", run.persistence_r2), ("rows_scored", run.scored),
-            ("rows", run.total), ("train_seconds", run.trained.get("seconds")),
+            ("rows", run.total), ("train_seconds", run.trained.get("seconds")), ("predict_seconds", run.predict_seconds),
             ("layers", run.trained.get("layers")), ("parameters", run.trained.get("parameters")),
             ("leak", run.leak is not None), ("problem", run.problem is not None),
             ("week_first_row", run.week[0]), ("week_predictions", run.week[1]))  # fmt: skip

@@ -354,7 +354,13 @@ def data_pipeline(ctx: QuestionContext) -> Verdict:
         return Verdict(Fraction(1), Bilingual(
             "No make_generators(data_dir) of your own: nothing to check (optional; the notebook's pipeline is given).",
             "تابع make_generators(data_dir) از خودتان نیست: چیزی برای بررسی نیست (اختیاری؛ pipeline نوت‌بوک داده شده است)."))  # fmt: skip
-    judged = pipeline.judge(*ran)
+    try:
+        judged = pipeline.judge(*ran)
+    except (KeyError, TypeError, ValueError, IndexError):  # a description the child garbled: not the student's score
+        return Verdict(Fraction(0), Bilingual(
+            "make_generators ran, but what its batches looked like could not be read back: a TA will look.",
+            "make_generators اجرا شد، اما توصیف دسته‌های آن خوانده نشد: دستیار آموزشی بررسی می‌کند."),
+            manual_review=True)  # fmt: skip
     if judged.findings:
         return Verdict(Fraction(0), _sentence(join(judged.findings)), manual_review=True)
     return Verdict(Fraction(1), _sentence(join(judged.verified)))
