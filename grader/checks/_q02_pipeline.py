@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import inspect
+import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ from grader.context import QuestionContext
 from grader.results import Bilingual
 from grader.sandbox import probe_batches
 from grader.sandbox.client import student
+from grader.sandbox.failures import StudentCodeFailure
+from grader.sandbox.handover import HandoverError, write_files
 
 PROBE, PROBE_SOURCE = "batches", inspect.getsource(probe_batches)
-NAMES = ("make_generators", "make_datasets", "create_generators", "get_generators", "load_data")
+NAMES = ("make_generators", "create_generators", "get_generators")  # not load_data: Q1 code uses it too
 TIMEOUT = 120.0  # TensorFlow's import (~5 s) when the pipeline is the first Keras code to run
 IMAGES, POSITIVES = 100, 40
 SIZE, CHANNELS, BATCH, VALIDATION = 224, 3, 64, 0.2  # the sheet's pipeline
@@ -62,28 +65,27 @@ def _png(pixels: np.ndarray) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
 
 
-def write_dataset(folder: Path) -> Dataset:
-    """The grader's GRAZPEDWRI-DX-like dataset, seeded: rows in a shuffled order, images of various sizes."""
+def write_dataset(scratch: Path) -> Dataset:
+    """The grader's GRAZPEDWRI-DX-like dataset, seeded (rows in a shuffled order, images of various sizes),
+    in a new folder of `scratch` (see handover: student code can write there too)."""
     rng = np.random.default_rng(SEED)
-    images = folder / "images"
-    images.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o755)
-    images.chmod(0o755)
     order = rng.permutation(IMAGES)
     stems = tuple(f"{1000 + i:04d}_{1297860395 + 7919 * i}_0{1 + i % 3}_WRI-{'LR'[i % 2]}{1 + i % 2}_M{10 + i % 9:03d}"
                   for i in range(IMAGES))  # fmt: skip
     fracture = (np.arange(IMAGES) < POSITIVES).astype(np.int64)
-    with (folder / "dataset.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["filestem", "patient_id", "gender", "age", "laterality", "projection", "fracture_visible",
-                         "metal"])  # fmt: skip
-        for i in order:
-            height, width = (int(v) for v in rng.integers(72, 160, 2))
-            (images / f"{stems[i]}.png").write_bytes(_png(np.full((height, width), LEVELS[i])))
-            writer.writerow([stems[i], 2000 + i, "MF"[i % 2], int(rng.integers(2, 18)), "LR"[i % 2], 1 + i % 2,
-                             "1" if fracture[i] else "", "1" if i % 17 == 0 else ""])  # fmt: skip
-    for path in [folder / "dataset.csv", *images.iterdir()]:
-        path.chmod(0o644)  # the child may run as another user (nobody)
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(
+        ["filestem", "patient_id", "gender", "age", "laterality", "projection", "fracture_visible", "metal"]
+    )
+    files: dict[str, bytes] = {}
+    for i in order:
+        height, width = (int(v) for v in rng.integers(72, 160, 2))
+        files[f"images/{stems[i]}.png"] = _png(np.full((height, width), LEVELS[i]))
+        writer.writerow([stems[i], 2000 + i, "MF"[i % 2], int(rng.integers(2, 18)), "LR"[i % 2], 1 + i % 2,
+                         "1" if fracture[i] else "", "1" if i % 17 == 0 else ""])  # fmt: skip
+    files["dataset.csv"] = table.getvalue().encode("utf-8")
+    folder = write_files(scratch, files, prefix="q02_xray_")
     return Dataset(folder, stems, LEVELS.copy(), fracture)
 
 
@@ -103,7 +105,12 @@ def describe(ctx: QuestionContext) -> tuple[Dataset, dict[str, Any]] | None:
         if definition is None:
             return None
         assert ctx.sandbox is not None
-        dataset = write_dataset(ctx.sandbox.scratch / "q02_xray")
+        try:
+            dataset = write_dataset(ctx.sandbox.scratch)
+        except HandoverError as error:
+            raise StudentCodeFailure("crashed", Bilingual(
+                f"the grader's images could not be written: something in the scratch folder got in the way ({error})",
+                f"تصاویر تصحیح‌گر نوشته نشد: چیزی در پوشهٔ کاری مانع شد ({error})")) from None  # fmt: skip
         reply = ctx.sandbox.probe(PROBE, PROBE_SOURCE, "describe_pipeline", student(definition),
                                   str(dataset.folder), MAX_BATCHES, SEED, timeout=TIMEOUT).value  # fmt: skip
         return dataset, dict(reply)

@@ -28,7 +28,7 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "student" / "q02_
 
 def test_dataset_is_the_grazpedwri_layout_with_one_grey_level_per_image(tmp_path: Path) -> None:
     image = pytest.importorskip("PIL.Image")
-    dataset = pipeline.write_dataset(tmp_path / "d")
+    dataset = pipeline.write_dataset(tmp_path)
     with (dataset.folder / "dataset.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == pipeline.IMAGES and {"filestem", "fracture_visible", "patient_id"} <= set(rows[0])
@@ -45,7 +45,7 @@ def test_dataset_is_the_grazpedwri_layout_with_one_grey_level_per_image(tmp_path
 
 
 def test_dataset_is_the_same_every_time(tmp_path: Path) -> None:
-    first, second = pipeline.write_dataset(tmp_path / "a"), pipeline.write_dataset(tmp_path / "b")
+    first, second = pipeline.write_dataset(tmp_path), pipeline.write_dataset(tmp_path)
     for name in ["dataset.csv", *(f"images/{s}.png" for s in first.stems[:5])]:
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
 
@@ -102,7 +102,7 @@ def _numpy_pipeline(**bug: Any) -> Callable[[str], Any]:
 
 
 def _judged(tmp_path: Path, **bug: Any) -> pipeline.Judgement:
-    dataset = pipeline.write_dataset(tmp_path / "d")
+    dataset = pipeline.write_dataset(tmp_path)
     described = probe_batches.describe_pipeline(_numpy_pipeline(**bug), str(dataset.folder), 8, 7)
     return pipeline.judge(dataset, described)
 
@@ -134,7 +134,7 @@ def test_each_mistake_is_found_and_named(tmp_path: Path, bug: dict[str, Any], ph
 
 
 def test_a_factory_that_does_not_return_a_pair_is_named(tmp_path: Path) -> None:
-    dataset = pipeline.write_dataset(tmp_path / "d")
+    dataset = pipeline.write_dataset(tmp_path)
     described = probe_batches.describe_pipeline(lambda data_dir: "ready", str(dataset.folder), 8, 7)
     findings = pipeline.judge(dataset, described).findings
     assert "returned str, not a pair (train_generator, val_generator)" in _text(findings)
