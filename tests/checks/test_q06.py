@@ -105,3 +105,15 @@ def test_same_submission_graded_twice_gives_the_same_scores() -> None:
     assert [(c.check_id, c.score, c.feedback) for q in first.questions for c in q.checks] == [
         (c.check_id, c.score, c.feedback) for q in second.questions for c in q.checks
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize(("part", "rubric"), [("c", "epsilon"), ("d", "batch_size_one")])
+def test_model_answers_earn_full_marks_under_the_rubrics(lang: str, part: str, rubric: str) -> None:
+    from grader import answers
+    from grader.rubric import load_rubric, score_text
+
+    data = answers.load("q06")
+    scored = score_text(data["model_answers"][part][lang], load_rubric(data["rubrics"][rubric]["groups"]))
+    assert scored.fraction == 1, scored.feedback().en
+    assert "260" in data["model_answers"]["e"][lang] or "۲۶۰" in data["model_answers"]["e"][lang]
