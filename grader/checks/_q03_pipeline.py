@@ -64,9 +64,15 @@ WEEK = 168  # hours: the student report draws the coldest test week (where the c
 
 
 @functools.cache
-def sheets() -> tuple[reference.GasData, Any]:
-    """The key's synthetic sheet, and what is put after a cut: another draw's consumption, scaled."""
-    return reference.generate(), OTHER_SCALE * reference.generate(seed=OTHER_SEED).cons
+def sheet() -> reference.GasData:
+    """The key's synthetic sheet (generated once per process: ~0.1 s)."""
+    return reference.generate()
+
+
+@functools.cache
+def after_cut() -> Any:
+    """What is put after a cut: another draw's consumption, scaled."""
+    return OTHER_SCALE * reference.generate(seed=OTHER_SEED).cons
 
 
 def sheet_columns(data: reference.GasData) -> dict[str, Any]:
@@ -97,7 +103,7 @@ def _run(ctx: QuestionContext) -> PipelineRun | None:
             "not run: TensorFlow is not installed where the grader runs (pip install 'hw4-grader[tf]')",
             "اجرا نشد: TensorFlow در محیط اجرای تصحیح‌گر نصب نیست (pip install 'hw4-grader[tf]')"), environment=True)  # fmt: skip
     assert ctx.sandbox is not None
-    data = sheets()[0]
+    data = sheet()
     columns, split = sheet_columns(data), reference.train_size(data)
     rows = np.arange(split, len(data), dtype=np.int64)
     try:
@@ -153,7 +159,7 @@ def _predict(
     assert ctx.sandbox is not None
     replacement = None
     if cut is not None:
-        other = sheets()[1]
+        other = after_cut()
         replacement = other[len(other) - (len(columns["no"]) - cut) :]
     try:
         reply = ctx.sandbox.probe(PROBE, PROBE_SOURCE, "gas_predict", student(definition), columns, rows.tolist(),
@@ -194,7 +200,7 @@ def _leak(
         moved = (np.isnan(before) != np.isnan(after)) | (np.abs(np.nan_to_num(before - after)) > tolerance)
         if moved.any():
             row = int(rows[upto][np.argmax(moved)])
-            hour = str(sheets()[0].stamps()[row])
+            hour = str(sheet().stamps()[row])
             if row == cut:
                 return Bilingual(
                     f"the prediction for row {row} ({hour}) changed when only its own consumption and later "

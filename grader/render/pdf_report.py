@@ -166,9 +166,9 @@ def _q03_week(question: QuestionResult) -> bytes | None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from grader.checks._q03_pipeline import sheets
+    from grader.checks._q03_pipeline import sheet
 
-    data, first = sheets()[0], check.detail("week_first_row")
+    data, first = sheet(), check.detail("week_first_row")
     if not isinstance(first, int):
         return None
     week = np.arange(first, first + len(predictions))

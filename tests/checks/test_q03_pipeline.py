@@ -112,7 +112,7 @@ class Bundle:
                          ids=["model", "tuple", "dict", "object"])  # fmt: skip
 def test_the_probe_finds_the_model_in_what_train_returns(returned: Any) -> None:
     pytest.importorskip("pandas")
-    columns = pipeline.sheet_columns(pipeline.sheets()[0])
+    columns = pipeline.sheet_columns(pipeline.sheet())
     described = probe_gas.gas_train(lambda train: returned, columns, 100, seed=3)
     assert described["layers"] == ["LSTM", "Dense"] and described["recurrent"] == ["LSTM"]
     assert described["parameters"] == 7
@@ -120,7 +120,7 @@ def test_the_probe_finds_the_model_in_what_train_returns(returned: Any) -> None:
 
 def test_the_probe_hands_out_the_sheet_as_pandas_reads_it_and_replaces_the_tail() -> None:
     pd = pytest.importorskip("pandas")
-    data = pipeline.sheets()[0]
+    data = pipeline.sheet()
     columns = pipeline.sheet_columns(data)
     seen: dict[str, Any] = {}
 
@@ -144,7 +144,7 @@ def test_the_probe_hands_out_the_sheet_as_pandas_reads_it_and_replaces_the_tail(
 
 def test_the_probe_reports_output_that_is_not_numbers() -> None:
     pytest.importorskip("pandas")
-    columns = pipeline.sheet_columns(pipeline.sheets()[0])
+    columns = pipeline.sheet_columns(pipeline.sheet())
     probe_gas.gas_train(lambda train: None, columns, 100, seed=3)
     reply = probe_gas.gas_predict(lambda fitted, sheet, rows: ["high", "low"], columns, [200, 201])
     assert "not numbers" in reply["problem"]
