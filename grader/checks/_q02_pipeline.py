@@ -49,7 +49,6 @@ CAFFE_MEANS = np.array([103.939, 116.779, 123.68])  # BGR, keras.applications.{v
 class Dataset:
     folder: Path
     stems: tuple[str, ...]
-    levels: np.ndarray  # grey level of image i
     fracture: np.ndarray  # label of image i (1: fracture visible)
 
 
@@ -86,7 +85,7 @@ def write_dataset(scratch: Path) -> Dataset:
                          "1" if fracture[i] else "", "1" if i % 17 == 0 else ""])  # fmt: skip
     files["dataset.csv"] = table.getvalue().encode("utf-8")
     folder = write_files(scratch, files, prefix="q02_xray_")
-    return Dataset(folder, stems, LEVELS.copy(), fracture)
+    return Dataset(folder, stems, fracture)
 
 
 def find(ctx: QuestionContext) -> Any:

@@ -20,7 +20,6 @@ values); such code is for a TA to see.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import inspect
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -81,10 +80,6 @@ def sheet_columns(data: reference.GasData) -> dict[str, Any]:
             "temperature": data.temperature, reference.COLUMNS[5]: data.cons, "no": data.no}  # fmt: skip
 
 
-def tensorflow_available() -> bool:
-    return importlib.util.find_spec("tensorflow") is not None
-
-
 def run_pipeline(ctx: QuestionContext) -> PipelineRun | None:
     """The student's pipeline run and scored; None when there is none (both functions absent or untouched)."""
     return ctx.remember("q03_pipeline", lambda: _run(ctx))
@@ -98,7 +93,9 @@ def _run(ctx: QuestionContext) -> PipelineRun | None:
         present, absent = (TRAIN_NAME, PREDICT_NAME) if predict_fn is None else (PREDICT_NAME, TRAIN_NAME)
         return PipelineRun(Bilingual(f"{present} is defined but {absent} is not: both are needed to run the pipeline",
                                      f"{present} تعریف شده اما {absent} نه: برای اجرای pipeline هر دو لازم‌اند"))  # fmt: skip
-    if not tensorflow_available():
+    from grader.engine import keras_available  # the engine's own test (imported here: the engine loads the checks)
+
+    if not keras_available():
         return PipelineRun(Bilingual(
             "not run: TensorFlow is not installed where the grader runs (pip install 'hw4-grader[tf]')",
             "اجرا نشد: TensorFlow در محیط اجرای تصحیح‌گر نصب نیست (pip install 'hw4-grader[tf]')"), environment=True)  # fmt: skip

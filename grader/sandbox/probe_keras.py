@@ -63,6 +63,16 @@ def describe_layer(layer: Any) -> dict[str, Any]:
             "output_shape": output_shape, "parameters": int(layer.count_params()) if layer.built else None}  # fmt: skip
 
 
+def _learning_rate(optimizer: Any) -> float | None:
+    """The optimizer's learning rate as a number; None without an optimizer or for a schedule."""
+    if optimizer is None:
+        return None
+    try:
+        return float(np.asarray(optimizer.learning_rate))
+    except Exception:
+        return None
+
+
 def _loss_name(loss: Any) -> str | None:
     if loss is None:
         return None
@@ -85,12 +95,7 @@ def describe_model(model: Any, input_shape: tuple[int, ...] | None = None) -> di
         model.build((None, *input_shape))
     layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
     optimizer = getattr(model, "optimizer", None)
-    rate = None
-    if optimizer is not None:
-        try:
-            rate = float(np.asarray(optimizer.learning_rate))
-        except Exception:
-            rate = None
+    rate = _learning_rate(optimizer)
     try:
         inputs = _plain(tuple(model.inputs[0].shape))
         outputs = _plain(tuple(model.outputs[0].shape))

@@ -23,7 +23,7 @@ import numpy as np
 # In the grader's own process (tests) import them; in the child, which refuses to import the
 # grader, probe_keras was loaded into this namespace first and they are already here.
 with contextlib.suppress(ImportError):
-    from grader.sandbox.probe_keras import _activation_name, _keras, _loss_name, _plain
+    from grader.sandbox.probe_keras import _activation_name, _keras, _learning_rate, _loss_name, _plain
 
 BACKBONES = {"vgg16": "VGG16", "resnet50": "ResNet50"}
 _SETTINGS = ("units", "activation", "rate", "pool_size", "filters")
@@ -110,12 +110,7 @@ def describe_transfer(function: Any, backbone: str, size: int) -> dict[str, Any]
     backbone_ids = {id(layer) for layer in conv_model.layers}
     head = [layer for layer in order if id(layer) not in backbone_ids and not _is_input(layer)]
     optimizer = getattr(model, "optimizer", None)
-    rate = None
-    if optimizer is not None:
-        try:
-            rate = float(np.asarray(optimizer.learning_rate))
-        except Exception:
-            rate = None
+    rate = _learning_rate(optimizer)
     trainable_count = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     result.update({
         "model": True,

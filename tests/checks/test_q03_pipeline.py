@@ -207,7 +207,9 @@ def test_one_function_alone_is_named(submission: Callable[..., Path]) -> None:
 def test_without_tensorflow_the_pipeline_is_not_run_and_a_ta_is_asked(
     submission: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "tensorflow_available", lambda: False)
+    import grader.engine
+
+    monkeypatch.setattr(grader.engine, "keras_available", lambda: False)
     folder = submission({"q03.py": (SUBMISSIONS / "perfect" / "q03_gas_consumption.py")}, sheet_from="perfect")
     check = _fix(folder)
     assert check.score == 4  # the written fix still counts
