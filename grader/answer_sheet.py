@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 
 import yaml
 
+from grader.reports.document import Location
 from grader.results import Bilingual
 from grader.sheet_schema import FIELDS_BY_PATH, SECTIONS
 from grader.values import ValueProblem
@@ -35,6 +36,8 @@ class SheetProblem:
     def describe(self) -> Bilingual:
         where_en = f"answer sheet line {self.line}" if self.line else "answer sheet"
         where_fa = f"پاسخ‌نامه، خط {self.line}" if self.line else "پاسخ‌نامه"
+        if self.line is None and self.field and self.message.en.endswith(")") and "(read from " in self.message.en:
+            where_en, where_fa = "report", "گزارش"
         if self.field:
             where_en += f", field {self.field}"
             where_fa += f"، فیلد {self.field}"
@@ -52,32 +55,74 @@ class Invalid:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where an answer read out of a report came from (a YAML answer has no Source)."""
+
+    where: tuple[Location, ...]
+    excerpt: str
+    confidence: float  # 0..1; below REVIEW_BELOW a TA is asked to confirm the reading
+    context: str = ""  # the whole part the answer was read from
+    note: Bilingual | None = None
+    needs_reading: bool = False  # a picture or unreadable text: a TA must read it
+
+    def describe(self) -> Bilingual:
+        first = self.where[0].describe()
+        more = len({(w.file, w.page, w.paragraph, w.table, w.cell) for w in self.where}) - 1
+        if more > 0:
+            return Bilingual(f"{first.en} (+{more} more)", f"{first.fa} (و {more} مورد دیگر)")
+        return first
+
+    def to_json(self) -> dict[str, object]:
+        return {"where": [w.to_json() for w in self.where], "excerpt": self.excerpt,
+                "confidence": round(self.confidence, 2), "needs_reading": self.needs_reading,
+                "note": None if self.note is None else {"en": self.note.en, "fa": self.note.fa}}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Given(Generic[T]):
     value: T
     raw: str
     line: int
+    source: Source | None = None
 
 
 Answer = Missing | Invalid | Given[T]
 
 
 @dataclass(frozen=True)
-class _Raw:
+class RawAnswer:
     text: str
     line: int
+    source: Source | None = None
 
 
 @dataclass
 class AnswerSheet:
     path: Path | None
-    raw: dict[tuple[str, ...], _Raw] = field(default_factory=dict)
+    raw: dict[tuple[str, ...], RawAnswer] = field(default_factory=dict)
     problems: list[SheetProblem] = field(default_factory=list)
     broken_sections: set[str] = field(default_factory=set)
+    reads: set[str] = field(default_factory=set)  # fields read since the last begin_check()
+
+    def begin_check(self) -> None:
+        self.reads = set()
+
+    def source(self, dotted: str) -> Source | None:
+        raw = self.raw.get(tuple(dotted.split(".")))
+        return raw.source if raw is not None else None
+
+    def context(self, dotted: str) -> str:
+        """The whole part a report answer was read from (its own text for a YAML answer)."""
+        raw = self.raw.get(tuple(dotted.split(".")))
+        if raw is None:
+            return ""
+        return raw.source.context if raw.source is not None and raw.source.context else raw.text
 
     def get(self, dotted: str, parse: Callable[[str], T]) -> Answer[T]:
         path = tuple(dotted.split("."))
         if path not in FIELDS_BY_PATH:
             raise KeyError(f"no answer-sheet field {dotted!r} in the schema")
+        self.reads.add(dotted)
         for problem in self.problems:
             if problem.field == dotted:
                 return Invalid(problem)
@@ -88,9 +133,12 @@ class AnswerSheet:
         if raw is None or not raw.text.strip():
             return Missing()
         try:
-            return Given(parse(raw.text), raw.text, raw.line)
+            return Given(parse(raw.text), raw.text, raw.line, raw.source)
         except ValueProblem as error:
-            return Invalid(SheetProblem(path[0], raw.line, dotted, error.message))
+            where = raw.source.describe() if raw.source is not None else None
+            message = error.message if where is None else Bilingual(
+                f"{error.message.en} (read from {where.en})", f"{error.message.fa} (خوانده‌شده از {where.fa})")  # fmt: skip
+            return Invalid(SheetProblem(path[0], raw.line or None, dotted, message))
 
     def text(self, dotted: str) -> str:
         answer = self.get(dotted, str)
@@ -131,9 +179,9 @@ def _walk(sheet: AnswerSheet, node: yaml.Node, path: tuple[str, ...]) -> None:
     if path in FIELDS_BY_PATH:
         if isinstance(node, yaml.ScalarNode):
             text = "" if node.tag.endswith(":null") else str(node.value)
-            sheet.raw[path] = _Raw(text, line)
+            sheet.raw[path] = RawAnswer(text, line)
         elif isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.ScalarNode) for n in node.value):
-            sheet.raw[path] = _Raw(", ".join(str(n.value) for n in node.value), line)
+            sheet.raw[path] = RawAnswer(", ".join(str(n.value) for n in node.value), line)
         else:
             sheet.problems.append(
                 SheetProblem(section, line, dotted, Bilingual(

@@ -199,6 +199,34 @@ def init(directory: Path, force: bool) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the draft answer sheet here (default: print it).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def extract(directory: Path, output: Path | None, force: bool) -> None:
+    """Read the written answers of the submission in DIRECTORY from its reports into a draft answer sheet."""
+    from grader.reports.draft import draft_sheet
+    from grader.reports.extract import extract as read_reports
+
+    if not directory.is_dir():
+        _fail(f"{directory}: no such folder (give the folder that holds the student's files)")
+    if output is not None and output.exists() and not force:
+        _fail(f"{output} already exists; use --force to overwrite it")
+    extraction = read_reports(directory)
+    text = draft_sheet(extraction)
+    for note in extraction.notes:
+        click.echo(f"grader: {note.en}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text)
+    unsure = sum(1 for f in extraction.fields.values() if f.needs_reading or f.confidence < 0.75 or f.note)
+    source = ", ".join(extraction.read) or "no report"
+    click.echo(f"grader: {len(extraction.fields)} answers read from {source}; {unsure} marked ⚑ to check"
+               + (f"; wrote {output}" if output else ""), err=True)  # fmt: skip
+
+
+@main.command()
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write the reference values of the answer key as JSON.")  # fmt: skip
 @click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the answer key as PDF.")

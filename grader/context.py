@@ -93,5 +93,7 @@ def rubric_verdict(ctx: QuestionContext, field: str, rubric: str) -> Verdict:
     text = ctx.sheet.text(dotted)
     if not text.strip():
         return sheet_verdict(ctx, dotted, str, lambda _: Verdict(Fraction(0), NOT_ANSWERED))
-    scored = score_text(text, groups)
+    # An answer read from a report is scored on its whole part, as a TA reads it: students do
+    # not keep to one paragraph per sub-question.
+    scored = score_text(ctx.sheet.context(dotted), groups)
     return Verdict(scored.fraction, scored.feedback(), manual_review=scored.fraction < 1)

@@ -6,7 +6,7 @@ import ast
 import site
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from grader import answers
 from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
 from grader.context import QuestionContext
 from grader.registry import CheckSpec, Verdict, collect
+from grader.reports.extract import extract, fill_sheet
+from grader.reports.fields import REVIEW_BELOW
 from grader.results import (
     QUESTION_IDS,
     Bilingual,
@@ -163,7 +165,52 @@ def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[Submissi
     return notes
 
 
+def _read_reports(root: Path, sheet: AnswerSheet, sheet_path: Path | None) -> list[SubmissionNote]:
+    """Fill the sheet's empty fields from the student's reports; notes on what was read and from where."""
+    extraction = extract(root)
+    filled = fill_sheet(sheet, extraction)
+    notes = [SubmissionNote("report", note) for note in extraction.notes]
+    if filled:
+        files = ", ".join(extraction.read)
+        waiting = sum(1 for d in filled if (s := sheet.source(d)) is not None
+                      and (s.needs_reading or s.confidence < REVIEW_BELOW))  # fmt: skip
+        notes.append(SubmissionNote("report", Bilingual(
+            f"{len(filled)} answers were read from {files}" + (f" ({waiting} of them for a TA to confirm)"
+            if waiting else "") + f"; `grader extract {root.name}` writes them as an answer sheet to check",
+            f"{len(filled)} پاسخ از {files} خوانده شد" + (f" ({waiting} مورد را دستیار آموزشی باید تأیید کند)"
+            if waiting else "") + f"؛ دستور `grader extract {root.name}` آن‌ها را به صورت پاسخ‌نامه می‌نویسد")))  # fmt: skip
+    elif sheet_path is None:
+        notes.append(SubmissionNote("sheet", Bilingual(
+            "No written answers were found: no report (.docx, .pdf, .md) and no answer sheet (answer_sheet.yaml; "
+            "`grader init` writes an empty one).",
+            "هیچ پاسخ نوشتاری پیدا نشد: نه گزارشی (‎.docx‎، ‎.pdf‎، ‎.md‎) و نه پاسخ‌نامه‌ای (answer_sheet.yaml؛ "
+            "دستور `grader init` یک پاسخ‌نامهٔ خالی می‌سازد).")))  # fmt: skip
+    return notes
+
+
+def _with_sources(verdict: Verdict, sheet: AnswerSheet) -> Verdict:
+    """Say where the answers a check read came from, and ask a TA when a reading is unsure or impossible."""
+    sources = [(d, s) for d in sorted(sheet.reads) if (s := sheet.source(d)) is not None]
+    if not sources:
+        return verdict
+    places = list(dict.fromkeys(s.describe() for _, s in sources if not s.needs_reading))
+    parts = []
+    if places:
+        shown = places[:3]
+        more = f" (+{len(places) - 3})" if len(places) > 3 else ""
+        parts.append(Bilingual("Read from " + "; ".join(p.en for p in shown) + more + ".",
+                               "خوانده‌شده از " + "؛ ".join(p.fa for p in shown) + more + "."))  # fmt: skip
+    parts += list(dict.fromkeys(s.note for _, s in sources if s.note is not None))
+    unsure = any(s.needs_reading or s.confidence < REVIEW_BELOW or s.note is not None for _, s in sources)
+    if unsure and not any(s.needs_reading for _, s in sources):
+        parts.append(Bilingual("A TA should confirm this reading.", "دستیار آموزشی باید این برداشت را تأیید کند."))
+    details = (*verdict.details, ("sources", tuple({"field": d, **s.to_json()} for d, s in sources)))
+    return replace(verdict, feedback=Bilingual.join([verdict.feedback, *parts]),
+                   manual_review=verdict.manual_review or unsure, details=details)  # fmt: skip
+
+
 def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> CheckResult:
+    ctx.sheet.begin_check()
     try:
         verdict = spec.function(ctx)
     except StudentCodeFailure as failure:
@@ -174,6 +221,7 @@ def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> Ch
             f"internal grader error in this check ({type(error).__name__}); please report it to the TAs",
             f"خطای داخلی تصحیح‌گر در این بررسی ({type(error).__name__})؛ لطفاً به دستیاران آموزشی گزارش دهید"),
             crashed=True)  # fmt: skip
+    verdict = _with_sources(verdict, ctx.sheet)
     score = round_points(float(verdict.fraction) * spec.points)
     if verdict.crashed:
         status = Status.ERROR
@@ -203,10 +251,7 @@ def grade(
     notes = list(submission.notes)
     sheet_path, extra = find_sheet(root)
     sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
-    if sheet_path is None:
-        notes.append(SubmissionNote("sheet", Bilingual(
-            "No answer sheet (answer_sheet.yaml) was found; `grader init` writes an empty one.",
-            "پاسخ‌نامه (answer_sheet.yaml) پیدا نشد؛ دستور `grader init` یک پاسخ‌نامهٔ خالی می‌سازد.")))  # fmt: skip
+    notes += _read_reports(root, sheet, sheet_path)
     for path in extra:
         notes.append(SubmissionNote("sheet", Bilingual(
             f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]

@@ -7,6 +7,7 @@ writes (`render_template`), and the documentation in docs/answer_sheet.md.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from grader.results import Bilingual
@@ -100,6 +101,8 @@ FIELDS: tuple[Field, ...] = (
     # Q6
     _f("q06.true_statements", "int_set", "(a) Numbers of the TRUE statements, e.g. [2] or [1, 3]; [] if none",
        "(الف) شمارهٔ عبارت‌های درست، مثلاً [2] یا [1, 3]؛ اگر هیچ‌کدام، []"),
+    _f("q06.statements_reason", "text", "(a, optional) Your reasons, above all for a statement you find ambiguous",
+       "(الف، اختیاری) دلیل‌های شما، به‌ویژه برای عبارتی که به نظرتان دوپهلو است"),
     _f("q06.epsilon", "text", "(c, bonus) The role of epsilon", "(ج، امتیازی) نقش اپسیلون"),
     _f("q06.batch_size_one", "text", "(d) The problems of batch normalization with batch size 1",
        "(د) مشکلات نرمال‌سازی دسته‌ای با اندازهٔ دستهٔ ۱"),
@@ -148,8 +151,13 @@ _HEADER = """\
 """
 
 
-def render_template() -> str:
-    """The empty answer sheet, with every field and its prompt in both languages."""
+def render_template(answers: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> str:
+    """The answer sheet with every field and its prompt in both languages.
+
+    answers: dotted field -> (the answer's text, comment lines put above it); `grader extract`
+    fills the sheet this way, with where each answer was read.
+    """
+    answers = answers or {}
     lines = [_HEADER]
     written: set[tuple[str, ...]] = set()
     for field in FIELDS:
@@ -168,9 +176,13 @@ def render_template() -> str:
         lines.append(f"{indent}# {field.prompt.fa}")
         if field.choices:
             lines.append(f"{indent}# one of / یکی از: {', '.join(field.choices)}")
+        text, comments = answers.get(field.dotted, ("", ()))
+        lines.extend(f"{indent}# {comment}" for comment in comments)
         if field.kind == "text" and field.path[0] != "student":
             lines.append(f"{indent}{field.path[-1]}: |")
-            lines.append(f"{indent}  ")
+            body = [line.rstrip() for line in text.splitlines()] or [""]
+            lines.extend(f"{indent}  {line}".rstrip() if line else f"{indent}  " for line in body)
         else:
-            lines.append(f"{indent}{field.path[-1]}:")
+            value = f" {json.dumps(text, ensure_ascii=False)}" if text.strip() else ""
+            lines.append(f"{indent}{field.path[-1]}:{value}")
     return "\n".join(lines) + "\n"

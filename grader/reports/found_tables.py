@@ -1,0 +1,202 @@
+"""Tables in reports: Q5's nine layers and Q2's comparison, from Word tables or from lines of text.
+
+Students hand Q5 in as a Word table (layer | output | parameters), as lines
+such as "Layer 2: (124,124,32)  (5x5x64+1)x32 = 51232" or «لایه ۳: خروجی
+۶۲×۶۲×۳۲ و پارامتر ندارد», or as a photo. Cells keep the student's own text
+(unevaluated arithmetic included); the value parsers judge it. Text that reads
+as an OCR of handwriting (many Latin non-words) is sent to a TA.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from grader.persian import normalize_text
+from grader.reports.document import Block
+from grader.reports.found_values import FoundValue
+from grader.results import Bilingual
+
+_SHAPE = re.compile(r"\(?\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*\)?")
+_NOT_APPLICABLE = re.compile(
+    r"قابل\s*اعمال\s*نیست|غیر\s*قابل\s*اعمال|معنا\s*ندارد|معنی\s*ندارد|ممکن\s*نیست|امکان\s*پذیر\s*نیست|"
+    r"نمیتوان|تعریف\s*نشده|نامعتبر|cannot|can't|not\s*(?:possible|applicable|defined)|impossible|invalid|"
+    r"undefined|\bn/?a\b"
+)
+_NO_PARAMETERS = re.compile(r"پارامتر\s*ندارد|بدون\s*پارامتر|پارامتری\s*ندارد|no\s*(?:trainable\s*)?param|"
+                            r"\b0\s*(?:پارامتر|param)|(?:پارامتر|params?|parameters)\s*[:=]?\s*(?:0|صفر|zero)\b")  # fmt: skip
+_PARAM_CUE = re.compile(r"(?:پارامتر(?:ها)?|params?|parameters|#\s*param)\s*[:=]?")
+_EXPRESSION = re.compile(r"[\d(][\d\s()+\-*/x×^.,]*\d\)?(?:\s*=\s*[\d,]+)?")
+_LAYER_MARK = re.compile(r"(?:layer|لایه(?:ی)?|لایهٔ)\s*(?:شماره\s*)?(\d)(?!\d)|^\s*(\d)\s*[).:\-](?!\d)")
+_HEADER_OUTPUT = re.compile(r"خروجی|output|ابعاد|size|shape")
+_HEADER_PARAMS = re.compile(r"پارامتر|param")
+_KNOWN_LATIN = {
+    "layer", "layers", "conv", "convolution", "dilated", "dilation", "rate", "output", "size", "stride", "strides",
+    "padding", "pad", "same", "valid", "max", "pool", "pooling", "maxpool", "kernel", "filter", "filters", "params",
+    "param", "parameters", "input", "width", "height", "channels", "the", "and", "of", "is", "with", "out", "in", "w",
+    "h", "k", "f", "p", "s", "d", "n", "x", "floor", "ceil", "bias", "total", "not", "applicable", "cannot", "be",
+    "applied", "none", "n/a", "na", "relu", "shape", "rgb", "image",
+}  # fmt: skip
+
+
+def _shape_text(canon: str) -> str | None:
+    match = _SHAPE.search(canon)
+    return f"({match.group(1)}, {match.group(2)}, {match.group(3)})" if match else None
+
+
+def _params_text(canon: str, shape_span: tuple[int, int] | None) -> str | None:
+    if _NO_PARAMETERS.search(canon):
+        return "0"
+    cue = _PARAM_CUE.search(canon)
+    rest = canon[cue.end() :] if cue else canon
+    offset = cue.end() if cue else 0
+    for match in _EXPRESSION.finditer(rest):
+        start, end = match.start() + offset, match.end() + offset
+        if shape_span and start < shape_span[1] and end > shape_span[0]:
+            continue  # the output size, not the parameters
+        text = match.group(0).strip(" ,")
+        if re.fullmatch(r"\d", text) and cue is None:
+            continue  # a lone digit without a cue is a layer number or a kernel size
+        return text
+    return None
+
+
+def _cell_values(canon: str) -> tuple[str | None, str | None]:
+    """(output, parameters) read from the text of one layer."""
+    shape = _SHAPE.search(canon)
+    output = _shape_text(canon)
+    if output is None and _NOT_APPLICABLE.search(canon):
+        output = "n/a"
+    params = _params_text(canon, shape.span() if shape else None)
+    if params is None and output == "n/a" and not _NO_PARAMETERS.search(canon):
+        params = "n/a"
+    return output, params
+
+
+def find_layer_table(blocks: Sequence[Block], count: int) -> tuple[dict[tuple[int, str], FoundValue], Bilingual | None]:
+    """Q5(a): {(layer, "output"|"params"): value}; a note when the text looks like unreadable handwriting."""
+    found: dict[tuple[int, str], FoundValue] = {}
+    _from_rows([b for b in blocks if b.kind == "row"], count, found)
+    _from_lines([b for b in blocks if b.kind != "row"], count, found)
+    note = None
+    if len(found) < 2 * count and _looks_garbled(blocks):
+        note = Bilingual("this part reads like an OCR of handwriting (mostly unreadable); a TA must read it",
+                         "این بخش شبیه متن خوانده‌شده از دست‌خط است (بیشتر آن ناخوانا است)؛ دستیار آموزشی باید آن را بخواند")  # fmt: skip
+    return found, note
+
+
+def _from_rows(rows: list[Block], count: int, found: dict[tuple[int, str], FoundValue]) -> None:
+    output_column = params_column = None
+    for row in rows:
+        cells = [normalize_text(c) for c in row.cells]
+        if not any(_SHAPE.search(c) for c in cells) and any(_HEADER_OUTPUT.search(c) for c in cells):
+            output_column = next((i for i, c in enumerate(cells) if _HEADER_OUTPUT.search(c)), None)
+            params_column = next((i for i, c in enumerate(cells) if _HEADER_PARAMS.search(c)), None)
+            continue
+        layer = _row_layer(cells, count)
+        if layer is None:
+            continue
+        if output_column is not None and output_column < len(cells):
+            output, _ = _cell_values(cells[output_column])
+        else:
+            output, _ = _cell_values(" ".join(cells[1:]))
+        if params_column is not None and params_column < len(cells):
+            cell = cells[params_column]
+            params = "0" if _NO_PARAMETERS.search(cell) or cell.strip() in ("0", "-", "—", "ندارد") else (
+                "n/a" if _NOT_APPLICABLE.search(cell) else _params_text(cell, None))  # fmt: skip
+        else:
+            _, params = _cell_values(" ".join(c for i, c in enumerate(cells) if i != output_column and i > 0))
+        for key, value in (("output", output), ("params", params)):
+            if value is not None and (layer, key) not in found:
+                found[(layer, key)] = FoundValue(value, row, 0.9)
+
+
+def _row_layer(cells: list[str], count: int) -> int | None:
+    if not cells:
+        return None
+    mark = _LAYER_MARK.search(cells[0]) or (re.fullmatch(r"\s*(\d)\s*", cells[0]) if cells[0] else None)
+    if mark is None:
+        return None
+    number = int(next(g for g in mark.groups() if g))
+    return number if 1 <= number <= count else None
+
+
+def _from_lines(blocks: list[Block], count: int, found: dict[tuple[int, str], FoundValue]) -> None:
+    current: int | None = None
+    texts: dict[int, list[tuple[str, Block]]] = {}
+    for block in blocks:
+        canon = normalize_text(block.text)
+        marks = [m for m in _LAYER_MARK.finditer(canon) if 1 <= int(next(g for g in m.groups() if g)) <= count]
+        if not marks:
+            if current is not None:
+                texts[current].append((canon, block))
+            continue
+        if marks[0].start() > 0 and current is not None:
+            texts[current].append((canon[: marks[0].start()], block))
+        for index, mark in enumerate(marks):
+            current = int(next(g for g in mark.groups() if g))
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(canon)
+            texts.setdefault(current, []).append((canon[mark.end() : end], block))
+    for layer, pieces in texts.items():
+        joined = " ".join(t for t, _ in pieces)
+        output, params = _cell_values(joined)
+        for key, value in (("output", output), ("params", params)):
+            if value is not None and (layer, key) not in found:
+                found[(layer, key)] = FoundValue(value, pieces[0][1], 0.75)
+
+
+def _looks_garbled(blocks: Sequence[Block]) -> bool:
+    words = [w.lower() for b in blocks for w in re.findall(r"[A-Za-z]{3,}", b.text)]
+    if len(words) < 8:
+        return False
+    unknown = [w for w in words if w not in _KNOWN_LATIN]
+    return len(unknown) / len(words) > 0.4
+
+
+# -- Q2: the comparison table ---------------------------------------------------------------
+_MODELS = {"vgg16": re.compile(r"vgg"), "resnet50": re.compile(r"res\s*-?net")}
+_COLUMNS = (
+    ("train_count", re.compile(r"(?:تعداد|number|num|#|count).*(?:آموزش|train)|(?:train).*(?:data|count|images|num)")),
+    ("test_count", re.compile(r"(?:تعداد|number|num|#|count).*(?:آزمون|تست|test|val)|(?:test|val).*(?:data|count|images|num)")),
+    ("train_accuracy", re.compile(r"(?:دقت|acc).*(?:آموزش|train)|train.*acc")),
+    ("test_accuracy", re.compile(r"(?:دقت|acc).*(?:آزمون|تست|test|val|اعتبار)|(?:test|val).*acc")),
+    ("time_seconds", re.compile(r"زمان|time|مدت")),
+    ("parameters", re.compile(r"پارامتر|param")),
+)  # fmt: skip
+_NUMBER_CELL = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*%?")
+
+
+def find_comparison(blocks: Sequence[Block]) -> dict[tuple[str, str], FoundValue]:
+    """Q2: {(model, column): value} from a table with a header row (or lines in the sheet's column order)."""
+    found: dict[tuple[str, str], FoundValue] = {}
+    header: dict[int, str] | None = None
+    for block in blocks:
+        cells = [normalize_text(c) for c in block.cells] if block.kind == "row" else _line_cells(block.text)
+        if header is None or not any(p.search(" ".join(cells)) for p in _MODELS.values()):
+            columns = {i: name for i, c in enumerate(cells) for name, p in _COLUMNS if p.search(c)}
+            if len(columns) >= 3 and not any(p.search(" ".join(cells)) for p in _MODELS.values()):
+                header = {}
+                for i, c in enumerate(cells):  # the first matching column name wins for each cell
+                    name = next((n for n, p in _COLUMNS if p.search(c) and n not in header.values()), None)
+                    if name:
+                        header[i] = name
+                continue
+        model = next((m for m, p in _MODELS.items() if any(p.search(c) for c in cells[:2])), None)
+        if model is None:
+            continue
+        if header:
+            for index, name in header.items():
+                if index < len(cells) and _NUMBER_CELL.fullmatch(cells[index].strip()):
+                    found.setdefault((model, name), FoundValue(cells[index].strip(), block, 0.85))
+        else:
+            numbers = [c.strip() for c in cells[1:] if _NUMBER_CELL.fullmatch(c.strip())]
+            if len(numbers) == len(_COLUMNS):
+                for (name, _), value in zip(_COLUMNS, numbers, strict=True):
+                    found.setdefault((model, name), FoundValue(value, block, 0.6))
+    return found
+
+
+def _line_cells(text: str) -> list[str]:
+    canon = normalize_text(text)
+    parts = [p.strip() for p in re.split(r"\s*[|\t]\s*|\s{2,}", canon) if p.strip()]
+    return parts

@@ -1,0 +1,75 @@
+"""Plain reports: Markdown and text files line by line, and the markdown cells of notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from grader.reports.document import Block, Document, Location, UnreadableReport
+from grader.results import Bilingual
+
+
+def _decode(data: bytes, relative: str) -> str:
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        return text
+    try:  # Windows' Arabic code page, which Persian Notepad files sometimes use
+        return data.decode("cp1256")
+    except UnicodeDecodeError:
+        raise UnreadableReport(Bilingual(
+            f"{relative}: not UTF-8 text; save it as UTF-8", f"{relative}: متن UTF-8 نیست؛ آن را با UTF-8 ذخیره کنید",
+        )) from None  # fmt: skip
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")  # Markdown's backslash escapes: conv2d\_5 -> conv2d_5
+
+
+def read_markdown(path: Path, relative: str) -> Document:
+    text = _ESCAPED.sub(r"\1", _decode(path.read_bytes(), relative))
+    result = Document(relative, "markdown")
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped:
+            kind = "heading" if stripped.startswith("#") else "text"
+            if stripped.startswith("|") and stripped.endswith("|"):
+                cells = tuple(c.strip() for c in stripped.strip("|").split("|"))
+                if all(set(c) <= set("-: ") for c in cells):
+                    continue  # the |---|---| rule under a table header
+                result.blocks.append(Block("row", " | ".join(cells), Location(relative, paragraph=number), cells))
+                continue
+            result.blocks.append(Block(kind, stripped, Location(relative, paragraph=number)))
+    return result
+
+
+def read_notebook_markdown(path: Path, relative: str) -> Document:
+    """The markdown cells of a notebook (its code is graded separately), with their cell numbers."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        cells = data["cells"] if isinstance(data, dict) else None
+        if not isinstance(cells, list):
+            raise ValueError("no list of cells")
+    except (ValueError, KeyError, UnicodeDecodeError, RecursionError) as error:
+        raise UnreadableReport(Bilingual(f"{relative}: not a readable notebook ({str(error)[:100]})",
+                                         f"{relative}: نوت‌بوک قابل خواندن نیست ({str(error)[:100]})")) from None  # fmt: skip
+    result = Document(relative, "notebook")
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(str(s) for s in source)
+        for line in str(source).splitlines():
+            stripped = line.strip()
+            if not stripped or stripped.startswith("<img") or stripped.startswith("!["):
+                if stripped:
+                    result.blocks.append(Block("image", "", Location(relative, cell=number)))
+                continue
+            kind = "heading" if stripped.startswith("#") else "text"
+            result.blocks.append(Block(kind, stripped, Location(relative, cell=number)))
+    return result

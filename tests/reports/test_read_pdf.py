@@ -1,0 +1,81 @@
+"""PDF reports: PDFium's text layer of a Persian export, repaired; running headers dropped; scans reported."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from grader.reports.document import UnreadableReport
+from grader.reports.read_pdf import _Char, balance_brackets, fix_ligatures, logical_order, read_pdf
+from tests.reports.builders import png, write_pdf
+
+pytest.importorskip("weasyprint", reason="the PDF fixtures are rendered with WeasyPrint (pip install '.[pdf]')")
+
+
+def _chars(text: str, xs: list[float] | None = None) -> list[_Char]:
+    xs = xs or [float(100 - i) for i in range(len(text))]
+    return [_Char(c, (x, 0.0, x + 1, 10.0), False) for c, x in zip(text, xs, strict=True)]
+
+
+def test_a_ligature_extracted_in_reverse_is_put_back() -> None:
+    # «لایه»: ل and ا share one glyph box and come out as «ا ل».
+    chars = [_Char("ا", (9, 0, 10, 1), False), _Char("ل", (9, 0, 10, 1), False),
+             _Char("ی", (8, 0, 9, 1), False), _Char("ه", (7, 0, 8, 1), False)]  # fmt: skip
+    assert "".join(c.text for c in fix_ligatures(chars)) == "لایه"
+    latin = [_Char("f", (1, 0, 2, 1), False), _Char("i", (1, 0, 2, 1), False)]  # an fi ligature is in order
+    assert "".join(c.text for c in fix_ligatures(latin)) == "fi"
+
+
+@pytest.mark.parametrize(("damaged", "repaired"), [
+    (")الف(", "(الف)"),
+    ("بیش‌برازش )overfitting )استفاده", "بیش‌برازش (overfitting )استفاده"),
+    ("(الف) درست", "(الف) درست"),
+])  # fmt: skip
+def test_mirrored_brackets_are_balanced(damaged: str, repaired: str) -> None:
+    assert balance_brackets(damaged) == repaired
+
+
+def test_runs_in_visual_order_are_put_in_reading_order() -> None:
+    # "لایه Dropout مهم است" extracted left to right: the runs come in reverse.
+    visual = "مهم است Dropout لایه"
+    xs = [float(i) for i in range(len(visual))]
+    assert "".join(c.text for c in logical_order(_chars(visual, xs))).split() == ["لایه", "Dropout", "مهم", "است"]
+    logical = "لایه Dropout مهم است"
+    assert "".join(c.text for c in logical_order(_chars(logical))) == logical
+
+
+def test_a_persian_export_reads_back_repaired_without_its_running_header(tmp_path: Path) -> None:
+    pages = "".join(
+        f'<div class="page"><h2>سوال {n}</h2><p>(الف) لایهٔ Dropout در کلاس‌بندی بالا به کار می‌رود و '
+        f"تعداد 260 پارامتر دارد.</p></div>"
+        for n in ("اول", "دوم", "سوم")
+    )
+    path = write_pdf(tmp_path / "Report.pdf", pages, header="علی رضایی ۴۰۰۱۲۳۴۵۶")
+    document = read_pdf(path, "Report.pdf")
+    text = document.text
+    assert "رضایی" not in text  # the header of every page is dropped
+    assert text.count("لایه") == 3 and "الیه" not in text  # the لا ligature is repaired
+    assert "بالا" in text and "کلاس" in text
+    assert "(الف)" in text
+    assert "260 پارامتر" in text  # the number stays where it was written
+    assert [b.where.page for b in document.blocks if "سوال" in b.text] == [1, 2, 3]
+
+
+def test_a_page_without_text_layer_is_reported_for_a_ta(tmp_path: Path) -> None:
+    image = base64.b64encode(png(300, 200)).decode()
+    body = (f'<div class="page"><h2>سوال پنجم</h2><p>جواب در صفحهٔ بعد است.</p></div>'
+            f'<div class="page"><img src="data:image/png;base64,{image}" style="width: 10cm"></div>')  # fmt: skip
+    document = read_pdf(write_pdf(tmp_path / "Q5.pdf", body), "Q5.pdf")
+    assert document.image_only_pages == [2]
+    assert any(b.kind == "image" and b.where.page == 2 for b in document.blocks)
+    assert "page(s) 2 have no text layer" in document.notes[0].en
+
+
+def test_a_broken_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "Report.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"\x00" * 100)
+    with pytest.raises(UnreadableReport) as raised:
+        read_pdf(path, "Report.pdf")
+    assert "export it again" in raised.value.message.en
