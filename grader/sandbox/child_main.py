@@ -240,8 +240,8 @@ class Runner:
             if request.get("return_args"):  # what the call left in its arguments before it raised
                 try:
                     failed["args_after"] = [encode_value(a) for a in args]
-                except BaseException:  # an argument that cannot even be encoded: the error alone goes back
-                    pass
+                except BaseException:  # an argument that cannot even be encoded: the error goes back alone
+                    failed.pop("args_after", None)
             return failed
         finally:
             sys.stdout, sys.stderr = saved

@@ -374,10 +374,10 @@ class Sandbox:
                 self._timed_out.add(key)
             raise
         if not reply.get("ok"):
-            failure = failure_from_reply(reply)
+            raised = failure_from_reply(reply)
             if return_args:
-                failure.args_after = _decode_args_after(reply)
-            raise failure
+                raised.args_after = _decode_args_after(reply)
+            raise raised
         try:
             value = wire.decode_value(reply.get("result"))
             after = tuple(wire.decode_value(a) for a in reply.get("args_after", []))
