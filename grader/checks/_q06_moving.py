@@ -136,7 +136,7 @@ def _judge_shapes(run: ForwardRun, d: int) -> Verdict:
             f"np.mean(Z, axis=0, keepdims=True) keeps them. That broadcasts the same way, so only {lost.en} of the "
             "point is taken off; without keepdims=True (or with .reshape(-1)) the cache keeps its shape.",
             f"{has.fa}، نه ({d},) که ابعاد اولیهٔ cache بود: آماره‌ها دوبعدی نگه داشته شده‌اند، همان کاری که "
-            f"np.mean(Z, axis=0, keepdims=True) می‌کند. broadcast آن فرقی نمی‌کند، پس فقط {lost.fa} نمره کم شد؛ "
+            f"np.mean(Z, axis=0, keepdims=True) می‌کند. نتیجهٔ broadcast فرقی نمی‌کند، پس فقط {lost.fa} نمره کم شد؛ "
             "بدون keepdims=True (یا با ‎.reshape(-1)) ابعاد cache عوض نمی‌شود."))  # fmt: skip
     share = credit("moving_stats_other_shape")
     return Verdict(share, right + Bilingual(

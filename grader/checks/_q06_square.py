@@ -101,7 +101,7 @@ def on_square(verdict: Verdict, crash: Crash, *, check_id: str, carried_by: str 
         "the example and feature axes are mixed up somewhere (a transpose such as Z.T, or Z.shape[0] taken as "
         "the number of features). Z is (N, D); mu, var, gamma and beta have length D.",
         f"روی {batch.fa} {crash.failure.message.fa}. روی {square.fa} اجرا می‌شود: کد فقط وقتی N == D باشد کار "
-        "می‌کند، پس جایی محور نمونه‌ها و محور ویژگی‌ها با هم قاطی شده‌اند (ترانهاده‌ای مثل Z.T، یا Z.shape[0] "
+        "می‌کند، پس جایی محور نمونه‌ها و محور ویژگی‌ها با هم اشتباه گرفته شده‌اند (ترانهاده‌ای مثل Z.T، یا Z.shape[0] "
         "به جای تعداد ویژگی‌ها). Z ابعاد (N, D) دارد و mu، var، gamma و beta طول D دارند.")  # fmt: skip
     if verdict.fraction == 0:
         return Verdict(Fraction(0), story + Bilingual("On the square batch:", "روی دستهٔ مربعی:") + verdict.feedback)

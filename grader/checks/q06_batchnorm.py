@@ -120,7 +120,7 @@ def statements(ctx: QuestionContext) -> Verdict:
 
 
 SQUARE_ONLY = ("square_only", Bilingual("it works only when N == D (the example and feature axes are mixed up)",
-                                        "فقط وقتی N == D باشد کار می‌کند (محور نمونه‌ها و ویژگی‌ها قاطی شده‌اند)"))  # fmt: skip
+                                        "فقط وقتی N == D باشد کار می‌کند (محور نمونه‌ها و ویژگی‌ها با هم اشتباه گرفته شده‌اند)"))  # fmt: skip
 
 
 def _train_bug(ctx: QuestionContext, iface: Interface) -> tuple[str, Bilingual] | None:
