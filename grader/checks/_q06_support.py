@@ -10,15 +10,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from grader import answers
 from grader.context import Found, QuestionContext
 from grader.results import Bilingual
+from grader.sandbox.failures import StudentCodeFailure
 from grader.sandbox.wire import Unsupported
 
 COURSE_PARAMS = ("Z", "gamma", "beta", "eps", "cache_dict", "beta_avg", "mode")
+EPS = 1e-5
+BETA_AVG = 0.9
+RTOL, ATOL = 1e-4, 1e-4  # outputs are O(1); see q06_batchnorm's docstring
+_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def seeded_inputs(seed: int, n: int = 8, d: int = 5, dtype: Any = np.float64) -> dict[str, Any]:
+    """Fresh inputs of one call: Z (n x d), gamma, beta, and non-zero starting moving statistics."""
+    rng = np.random.default_rng(seed)
+    return {
+        "Z": rng.normal(3.0, 2.0, (n, d)).astype(dtype),
+        "gamma": rng.uniform(0.5, 2.0, d).astype(dtype),
+        "beta": rng.normal(0.0, 1.0, d).astype(dtype),
+        "mu": rng.normal(0.0, 1.0, d).astype(dtype),  # non-zero starting statistics
+        "var": rng.uniform(0.5, 2.0, d).astype(dtype),
+    }
+
+
+def credit(name: str) -> Fraction:
+    """One of the partial credits of the Q6 code checks, from answers/q06.yaml (code_credit)."""
+    return Fraction(str(answers.load("q06")["code_credit"][name]))
+
+
+def percent(fraction: Fraction) -> Bilingual:
+    """0.75 -> '75%' / '۷۵٪'."""
+    text = f"{float(fraction * 100):g}"
+    return Bilingual(f"{text}%", f"{text.translate(_FA_DIGITS)}٪")
+
+
+def fa_digits(text: str) -> str:
+    return text.translate(_FA_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -105,26 +139,38 @@ class ForwardRun:
 
 def run_forward(ctx: QuestionContext, iface: Interface, Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                 eps: float, mu: np.ndarray, var: np.ndarray, beta_avg: float, mode: str) -> ForwardRun:  # fmt: skip
+    """One call of the student's forward pass; a StudentCodeFailure it raises carries what it left behind."""
     assert ctx.sandbox is not None
     definition = iface.forward.definition
     if iface.kind == "course":
         cache = {"mu": mu.copy(), "var": var.copy()}
         result = ctx.sandbox.call(definition, Z, gamma, beta, eps, cache, beta_avg, mode, return_args=True)
-        out, note = result.value, None
+    else:
+        bn_param = {"mode": mode, "eps": eps, "momentum": beta_avg, "running_mean": mu.copy(),
+                    "running_var": var.copy()}  # fmt: skip
+        result = ctx.sandbox.call(definition, Z, gamma, beta, bn_param, return_args=True)
+    return _unpack(iface, result.value, result.args_after)
+
+
+def left_behind(iface: Interface, failure: StudentCodeFailure) -> ForwardRun | None:
+    """What a call that raised left in its arguments (out is None); None when nothing came back."""
+    if failure.args_after is None:
+        return None
+    return _unpack(iface, None, failure.args_after)
+
+
+def _unpack(iface: Interface, value: Any, after: tuple[Any, ...]) -> ForwardRun:
+    inputs = (after[0], after[1], after[2]) if len(after) >= 3 else (None, None, None)
+    if iface.kind == "course":
+        out, note = value, None
         if isinstance(out, tuple) and out:
             out, note = out[0], Bilingual("forward_batchnorm returned a tuple; its first item was graded as out.",
                                           "forward_batchnorm یک tuple برگرداند؛ عضو اول آن به عنوان خروجی تصحیح شد.")  # fmt: skip
-        after = result.args_after
         cache_after = after[4] if len(after) > 4 and isinstance(after[4], dict) else {}
-        return ForwardRun(out, cache_after.get("mu"), cache_after.get("var"), (after[0], after[1], after[2]), note)
-    bn_param = {"mode": mode, "eps": eps, "momentum": beta_avg, "running_mean": mu.copy(), "running_var": var.copy()}
-    result = ctx.sandbox.call(definition, Z, gamma, beta, bn_param, return_args=True)
-    value = result.value
+        return ForwardRun(out, cache_after.get("mu"), cache_after.get("var"), inputs, note)
     out = value[0] if isinstance(value, tuple) and value else value
-    after = result.args_after
     param_after = after[3] if len(after) > 3 and isinstance(after[3], dict) else {}
-    return ForwardRun(out, param_after.get("running_mean"), param_after.get("running_var"),
-                      (after[0], after[1], after[2]))  # fmt: skip
+    return ForwardRun(out, param_after.get("running_mean"), param_after.get("running_var"), inputs)
 
 
 @dataclass(frozen=True)

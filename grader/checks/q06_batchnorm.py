@@ -10,6 +10,9 @@ moves values by ~1e-6: that is the job of q06.b_epsilon, which uses eps = 0.01
 and a zero-variance feature. A mistake is charged once: when the train-mode
 output matches a named bug, the checks that only repeat the train computation
 (other shapes, float32, the moving variance) accept the same bug and say so.
+A call that raises on the grader's batch but runs on a square one is judged
+there (_q06_square: "works only when N == D", charged once); the moving
+statistics are read from cache_dict even after an error (_q06_moving).
 """
 
 from __future__ import annotations
@@ -21,40 +24,33 @@ from typing import Any
 import numpy as np
 
 from grader import answers
+from grader.checks import _q06_moving
+from grader.checks._q06_square import Attempt, attempt, on_square
 from grader.checks._q06_support import (
-    MOVING_VARIANTS,
+    ATOL,
+    BETA_AVG,
+    EPS,
+    RTOL,
     TEST_VARIANTS,
     TRAIN_VARIANTS,
-    ForwardRun,
     Interface,
     NotFound,
     as_array,
     compare,
+    fa_digits,
     locate,
     matches_variant,
     name_the_bug,
-    run_forward,
+    seeded_inputs,
 )
 from grader.context import QuestionContext, rubric_verdict, sheet_verdict
 from grader.registry import Verdict, check
 from grader.results import Bilingual
+from grader.sandbox.failures import StudentCodeFailure
 from grader.values import parse_int, parse_int_set
 from reference import q06_batchnorm as ref
 
-EPS = 1e-5
-BETA_AVG = 0.9
-RTOL, ATOL = 1e-4, 1e-4  # outputs are O(1)
-
-
-def _inputs(seed: int, n: int = 8, d: int = 5, dtype: Any = np.float64) -> dict[str, Any]:
-    rng = np.random.default_rng(seed)
-    return {
-        "Z": rng.normal(3.0, 2.0, (n, d)).astype(dtype),
-        "gamma": rng.uniform(0.5, 2.0, d).astype(dtype),
-        "beta": rng.normal(0.0, 1.0, d).astype(dtype),
-        "mu": rng.normal(0.0, 1.0, d).astype(dtype),  # non-zero starting statistics
-        "var": rng.uniform(0.5, 2.0, d).astype(dtype),
-    }
+TRAIN_CHECK = "q06.b_train_output"
 
 
 def _expected(x: dict[str, Any], eps: float, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,11 +68,25 @@ def _with_interface(ctx: QuestionContext, body: Callable[[Interface], Verdict]) 
     return body(iface)
 
 
-def _train_run(ctx: QuestionContext, iface: Interface) -> tuple[dict[str, Any], ForwardRun]:
-    x = _inputs(seed=6001)
-    run = ctx.remember("train", lambda: run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"],
-                                                    x["var"], BETA_AVG, "train"))  # fmt: skip
-    return x, run
+def _train_attempt(ctx: QuestionContext, iface: Interface) -> Attempt:
+    """The 8x5 train call shared by several checks (on its square version if the 8x5 one raised)."""
+    return ctx.remember("train", lambda: attempt(ctx, iface, seeded_inputs(seed=6001), EPS, BETA_AVG, "train"))
+
+
+def _carrier(ctx: QuestionContext, iface: Interface) -> str | None:
+    """The check that carries an "only when N == D" mistake: the train-mode output when it shows one."""
+    try:
+        return TRAIN_CHECK if _train_attempt(ctx, iface).crash is not None else None
+    except StudentCodeFailure:
+        return None
+
+
+def _squared(ctx: QuestionContext, iface: Interface, att: Attempt, verdict: Verdict, check_id: str) -> Verdict:
+    """A verdict as it stands when the call ran; on the square batch, adjusted by _q06_square's rule."""
+    if att.crash is None:
+        return verdict
+    carrier = _carrier(ctx, iface) if check_id != TRAIN_CHECK else None
+    return on_square(verdict, att.crash, check_id=check_id, carried_by=carrier)
 
 
 def _diagnosed(message: Bilingual, bug: tuple[str, Bilingual] | Bilingual | None) -> Bilingual:
@@ -109,13 +119,18 @@ def statements(ctx: QuestionContext) -> Verdict:
     return sheet_verdict(ctx, "q06.true_statements", parse_int_set, grade)
 
 
+SQUARE_ONLY = ("square_only", Bilingual("it works only when N == D (the example and feature axes are mixed up)",
+                                        "فقط وقتی N == D باشد کار می‌کند (محور نمونه‌ها و ویژگی‌ها با هم اشتباه گرفته شده‌اند)"))  # fmt: skip
+
+
 def _train_bug(ctx: QuestionContext, iface: Interface) -> tuple[str, Bilingual] | None:
     """The named mistake behind a wrong train-mode output (None when right or unknown)."""
-    x, run = _train_run(ctx, iface)
+    att = _train_attempt(ctx, iface)
+    x = att.x
     expected, _, _ = _expected(x, EPS, "train")
-    if compare(run.out, expected, RTOL, ATOL).ok:
-        return None
-    return name_the_bug(run.out, TRAIN_VARIANTS, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG)
+    if compare(att.run.out, expected, RTOL, ATOL).ok:
+        return SQUARE_ONLY if att.crash is not None else None
+    return name_the_bug(att.run.out, TRAIN_VARIANTS, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG)
 
 
 def _charged_already(
@@ -134,37 +149,41 @@ def _charged_already(
         f"با خروجی حالت train شما سازگار است؛ اشتباه آن ({bug[1].fa}) فقط یک بار، در q06.b_train_output، کسر شده است."))  # fmt: skip
 
 
-def _judge(ctx: QuestionContext, iface: Interface, value: Any, x: dict[str, Any], *, eps: float, mode: str,
+def _judge(ctx: QuestionContext, iface: Interface, att: Attempt, *, eps: float, mode: str, check_id: str,
            right: Bilingual, context: Bilingual, charge_once: bool) -> Verdict:  # fmt: skip
     """Compare an output with the reference; name a known bug; with `charge_once`, accept the train bug."""
+    value, x = att.run.out, att.x
     expected, _, _ = _expected(x, eps, mode)
     result = compare(value, expected, RTOL, ATOL)
     if result.ok:
-        return Verdict(Fraction(1), right)
+        return _squared(ctx, iface, att, Verdict(Fraction(1), right), check_id)
     if charge_once and (charged := _charged_already(ctx, iface, value, x, eps)) is not None:
-        return charged
+        return _squared(ctx, iface, att, charged, check_id)
     variants = TRAIN_VARIANTS if mode == "train" else TEST_VARIANTS
     bug = name_the_bug(value, variants, x["Z"], x["gamma"], x["beta"], eps, x["mu"], x["var"], BETA_AVG)
     assert result.message is not None
-    return Verdict(Fraction(0), _diagnosed(context + result.message, bug))
+    return _squared(ctx, iface, att, Verdict(Fraction(0), _diagnosed(context + result.message, bug)), check_id)
 
 
 @check("q06.b_train_output", points=2, en="(b) train mode: output for an 8x5 batch",
        fa="(ب) حالت train: خروجی برای یک دستهٔ ۸×۵")  # fmt: skip
 def train_output(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x, run = _train_run(ctx, iface)
-        expected, _, _ = _expected(x, EPS, "train")
-        result = compare(run.out, expected, RTOL, ATOL)
+        att = _train_attempt(ctx, iface)
+        expected, _, _ = _expected(att.x, EPS, "train")
+        result = compare(att.run.out, expected, RTOL, ATOL)
         found = iface.describe()
-        if run.note is not None:
-            found += run.note
+        if att.run.note is not None:
+            found += att.run.note
         if result.ok:
-            return Verdict(Fraction(1), found + Bilingual("Train-mode output is right.", "خروجی حالت train درست است."))
-        bug = _train_bug(ctx, iface)
-        assert result.message is not None
-        return Verdict(Fraction(0), found + _diagnosed(Bilingual(f"The output {result.message.en}",
-                                                                 f"خروجی {result.message.fa}"), bug))  # fmt: skip
+            verdict = Verdict(Fraction(1), Bilingual("Train-mode output is right.", "خروجی حالت train درست است."))
+        else:
+            bug = _train_bug(ctx, iface)
+            assert result.message is not None
+            verdict = Verdict(Fraction(0), _diagnosed(Bilingual(f"The output {result.message.en}",
+                                                                f"خروجی {result.message.fa}"), bug))  # fmt: skip
+        verdict = _squared(ctx, iface, att, verdict, TRAIN_CHECK)
+        return Verdict(verdict.fraction, found + verdict.feedback)
 
     return _with_interface(ctx, body)
 
@@ -173,43 +192,7 @@ def train_output(ctx: QuestionContext) -> Verdict:
        fa="(ب) میانگین و واریانس متحرک پس از دو فراخوانی در حالت train")  # fmt: skip
 def moving_stats(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x = _inputs(seed=6002)
-        second = _inputs(seed=6003)
-        first = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "train")
-        mu1, var1 = as_array(first.mu_after), as_array(first.var_after)
-        if mu1 is None or var1 is None or mu1.shape != x["mu"].shape or var1.shape != x["var"].shape:
-            return Verdict(Fraction(0), Bilingual(
-                "after a train call the moving statistics were missing or of the wrong shape "
-                "(update cache_dict['mu'] and cache_dict['var'] in place)",
-                "پس از فراخوانی در حالت train آماره‌های متحرک وجود نداشتند یا ابعادشان نادرست بود "
-                "(cache_dict['mu'] و cache_dict['var'] را درجا به‌روز کنید)"))  # fmt: skip
-        run = run_forward(ctx, iface, second["Z"], x["gamma"], x["beta"], EPS, mu1, var1, BETA_AVG, "train")
-        cache = {"mu": x["mu"].copy(), "var": x["var"].copy()}
-        for batch in (x["Z"], second["Z"]):
-            ref.forward_batchnorm(batch, x["gamma"], x["beta"], EPS, cache, BETA_AVG, "train")
-        mu_ok = compare(run.mu_after, cache["mu"], RTOL, ATOL)
-        var_ok = compare(run.var_after, cache["var"], RTOL, ATOL)
-        if mu_ok.ok and var_ok.ok:
-            return Verdict(Fraction(1), Bilingual("Both moving averages are right after two calls.",
-                                                  "هر دو میانگین متحرک پس از دو فراخوانی درست‌اند."))  # fmt: skip
-        bug = None
-        mean, var, n = x["Z"].mean(0), x["Z"].var(0), x["Z"].shape[0]
-        for name, message, compute in MOVING_VARIANTS:
-            want_mu, want_var = compute(x["mu"], x["var"], mean, var, BETA_AVG, n)
-            if compare(first.mu_after, want_mu).ok and compare(first.var_after, want_var).ok:
-                bug = message
-                train_bug = _train_bug(ctx, iface)
-                if name == "unbiased" and train_bug is not None and train_bug[0] == "unbiased":
-                    return Verdict(Fraction(1), Bilingual(
-                        "The moving averages use the same unbiased variance as your train-mode output; "
-                        "that mistake is counted once, in q06.b_train_output.",
-                        "میانگین‌های متحرک همان واریانس نااریبِ خروجی حالت train را به کار می‌برند؛ "
-                        "این اشتباه فقط یک بار، در q06.b_train_output، کسر شده است."))  # fmt: skip
-                break
-        wrong = [f"cache_dict[{name!r}]" for name, c in (("mu", mu_ok), ("var", var_ok)) if not c.ok]
-        return Verdict(Fraction(1, 2) if len(wrong) == 1 else Fraction(0), _diagnosed(Bilingual(
-            f"{' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong after two calls",
-            f"{' و '.join(wrong)} پس از دو فراخوانی نادرست {'است' if len(wrong) == 1 else 'هستند'}"), bug))  # fmt: skip
+        return _q06_moving.judge(ctx, iface, lambda: _train_bug(ctx, iface), _carrier(ctx, iface))
 
     return _with_interface(ctx, body)
 
@@ -218,9 +201,8 @@ def moving_stats(ctx: QuestionContext) -> Verdict:
        fa="(ب) حالت test: آماره‌های متحرک همراه با gamma و beta")  # fmt: skip
 def test_mode(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x = _inputs(seed=6004)
-        run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "test")
-        return _judge(ctx, iface, run.out, x, eps=EPS, mode="test", charge_once=False,
+        att = attempt(ctx, iface, seeded_inputs(seed=6004), EPS, BETA_AVG, "test")
+        return _judge(ctx, iface, att, eps=EPS, mode="test", check_id="q06.b_test_mode", charge_once=False,
                       right=Bilingual("Test-mode output is right.", "خروجی حالت test درست است."),
                       context=Bilingual("The test-mode output", "خروجی حالت test"))  # fmt: skip
 
@@ -231,29 +213,33 @@ def test_mode(ctx: QuestionContext) -> Verdict:
        fa="(ب) دستهٔ غیرمربعی (۶۴×۷): ابعاد و مقادیر خروجی")  # fmt: skip
 def shapes(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x = _inputs(seed=6005, n=64, d=7)
-        run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "train")
-        expected, _, _ = _expected(x, EPS, "train")
-        result = compare(run.out, expected, RTOL, ATOL)
-        actual = as_array(run.out)
-        if not result.ok and actual is not None and actual.size == expected.size:
-            charged = _charged_already(ctx, iface, run.out, x, EPS)
-            if charged is not None and actual.shape == expected.shape:
-                return charged
-        if result.ok and not result.shape_differs:
-            return Verdict(
-                Fraction(1), Bilingual("Shape (64, 7) and values are right.", "ابعاد (۶۴، ۷) و مقادیر درست‌اند.")
-            )
-        if result.ok:
-            shape = actual.shape if actual is not None else "?"
-            return Verdict(Fraction(1, 2), Bilingual(
-                f"The values are right but the output has shape {shape}, not (64, 7).",
-                f"مقادیر درست‌اند ولی خروجی ابعاد {shape} دارد، نه (۶۴، ۷)."))  # fmt: skip
-        assert result.message is not None
-        return Verdict(Fraction(0), Bilingual(f"On a 64x7 batch the output {result.message.en}",
-                                              f"روی دستهٔ ۶۴×۷ خروجی {result.message.fa}"))  # fmt: skip
+        att = attempt(ctx, iface, seeded_inputs(seed=6005, n=64, d=7), EPS, BETA_AVG, "train")
+        return _squared(ctx, iface, att, _judge_shape(ctx, iface, att), "q06.b_shapes")
 
     return _with_interface(ctx, body)
+
+
+def _judge_shape(ctx: QuestionContext, iface: Interface, att: Attempt) -> Verdict:
+    x, out = att.x, att.run.out
+    expected, _, _ = _expected(x, EPS, "train")
+    result = compare(out, expected, RTOL, ATOL)
+    actual = as_array(out)
+    if not result.ok and actual is not None and actual.size == expected.size:
+        charged = _charged_already(ctx, iface, out, x, EPS)
+        if charged is not None and actual.shape == expected.shape:
+            return charged
+    n, d = expected.shape
+    if result.ok and not result.shape_differs:
+        return Verdict(Fraction(1), Bilingual(f"Shape ({n}, {d}) and values are right.",
+                                              f"ابعاد ({fa_digits(f'{n}، {d}')}) و مقادیر درست‌اند."))  # fmt: skip
+    if result.ok:
+        shape = actual.shape if actual is not None else "?"
+        return Verdict(Fraction(1, 2), Bilingual(
+            f"The values are right but the output has shape {shape}, not ({n}, {d}).",
+            f"مقادیر درست‌اند ولی خروجی ابعاد {shape} دارد، نه ({fa_digits(f'{n}، {d}')})."))  # fmt: skip
+    assert result.message is not None
+    return Verdict(Fraction(0), Bilingual(f"On a {n}x{d} batch the output {result.message.en}",
+                                          f"روی دستهٔ {fa_digits(f'{n}×{d}')} خروجی {result.message.fa}"))  # fmt: skip
 
 
 @check("q06.b_epsilon", points=0.5, en="(b) a zero-variance feature, and eps inside the square root",
@@ -261,12 +247,12 @@ def shapes(ctx: QuestionContext) -> Verdict:
 def epsilon(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
         rng = np.random.default_rng(6006)
-        x = _inputs(seed=6006, n=16, d=3)
+        x = seeded_inputs(seed=6006, n=16, d=3)
         x["Z"][:, 0] = 4.0  # constant: variance exactly 0
         x["Z"][:, 1] = 1.0 + 0.01 * rng.normal(size=16)  # variance ~1e-4, far below eps
         eps = 1e-2  # large enough that its place in the formula shows
-        run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], eps, x["mu"], x["var"], BETA_AVG, "train")
-        return _judge(ctx, iface, run.out, x, eps=eps, mode="train", charge_once=True,
+        att = attempt(ctx, iface, x, eps, BETA_AVG, "train")
+        return _judge(ctx, iface, att, eps=eps, mode="train", check_id="q06.b_epsilon", charge_once=True,
                       right=Bilingual("A constant feature gives beta, and eps sits inside the square root.",
                                       "ویژگی ثابت خروجی beta می‌دهد و اپسیلون داخل جذر است."),
                       context=Bilingual("With a zero-variance feature and eps = 0.01 the output",
@@ -279,35 +265,39 @@ def epsilon(ctx: QuestionContext) -> Verdict:
        fa="(ب) Z، gamma و beta تغییر داده نمی‌شوند")  # fmt: skip
 def no_mutation(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x, run = _train_run(ctx, iface)
-        changed = []
-        for name, after in zip(("Z", "gamma", "beta"), run.inputs_after, strict=True):
-            array = as_array(after)
-            if array is None or not np.array_equal(array, x[name]):
-                changed.append(name)
-        if changed:
-            return Verdict(Fraction(0), Bilingual(
-                f"the function modified its input(s) {', '.join(changed)} in place (e.g. Z -= mu); work on a copy",
-                f"تابع ورودی‌های {', '.join(changed)} را درجا تغییر داد (مثلاً Z -= mu)؛ روی یک کپی کار کنید"))  # fmt: skip
-        expected, _, _ = _expected(x, EPS, "train")
-        # Leaving the inputs alone is only worth something in a function that computes the output.
-        if not compare(run.out, expected, RTOL, ATOL).ok and _train_bug(ctx, iface) is None:
-            return Verdict(Fraction(0), Bilingual(
-                "not credited: the inputs are unchanged, but the function does not compute batch normalization "
-                "(see q06.b_train_output)",
-                "امتیازی ندارد: ورودی‌ها تغییر نکردند ولی تابع نرمال‌سازی دسته‌ای را محاسبه نمی‌کند "
-                "(q06.b_train_output را ببینید)"))  # fmt: skip
-        return Verdict(Fraction(1), Bilingual("The inputs are left unchanged.", "ورودی‌ها دست‌نخورده ماندند."))
+        att = _train_attempt(ctx, iface)
+        return _squared(ctx, iface, att, _judge_mutation(ctx, iface, att), "q06.b_no_mutation")
 
     return _with_interface(ctx, body)
+
+
+def _judge_mutation(ctx: QuestionContext, iface: Interface, att: Attempt) -> Verdict:
+    changed = []
+    for name, after in zip(("Z", "gamma", "beta"), att.run.inputs_after, strict=True):
+        array = as_array(after)
+        if array is None or not np.array_equal(array, att.x[name]):
+            changed.append(name)
+    if changed:
+        return Verdict(Fraction(0), Bilingual(
+            f"the function modified its input(s) {', '.join(changed)} in place (e.g. Z -= mu); work on a copy",
+            f"تابع ورودی‌های {', '.join(changed)} را درجا تغییر داد (مثلاً Z -= mu)؛ روی یک کپی کار کنید"))  # fmt: skip
+    expected, _, _ = _expected(att.x, EPS, "train")
+    # Leaving the inputs alone is only worth something in a function that computes the output.
+    if not compare(att.run.out, expected, RTOL, ATOL).ok and _train_bug(ctx, iface) is None:
+        return Verdict(Fraction(0), Bilingual(
+            "not credited: the inputs are unchanged, but the function does not compute batch normalization "
+            "(see q06.b_train_output)",
+            "امتیازی ندارد: ورودی‌ها تغییر نکردند ولی تابع نرمال‌سازی دسته‌ای را محاسبه نمی‌کند "
+            "(q06.b_train_output را ببینید)"))  # fmt: skip
+    return Verdict(Fraction(1), Bilingual("The inputs are left unchanged.", "ورودی‌ها دست‌نخورده ماندند."))
 
 
 @check("q06.b_float32", points=0.5, en="(b) float32 input", fa="(ب) ورودی float32")
 def float32(ctx: QuestionContext) -> Verdict:
     def body(iface: Interface) -> Verdict:
-        x = _inputs(seed=6007, dtype=np.float32)  # float32 keeps ~7 significant digits: well inside RTOL
-        run = run_forward(ctx, iface, x["Z"], x["gamma"], x["beta"], EPS, x["mu"], x["var"], BETA_AVG, "train")
-        return _judge(ctx, iface, run.out, x, eps=EPS, mode="train", charge_once=True,
+        x = seeded_inputs(seed=6007, dtype=np.float32)  # float32 keeps ~7 significant digits: well inside RTOL
+        att = attempt(ctx, iface, x, EPS, BETA_AVG, "train")
+        return _judge(ctx, iface, att, eps=EPS, mode="train", check_id="q06.b_float32", charge_once=True,
                       right=Bilingual("float32 input gives the right values.", "ورودی float32 مقادیر درست می‌دهد."),
                       context=Bilingual("With float32 input the output", "با ورودی float32 خروجی"))  # fmt: skip
 
@@ -328,7 +318,7 @@ def backward(ctx: QuestionContext) -> Verdict:
             return Verdict(Fraction(1), Bilingual("No backward pass submitted (not required).",
                                                   "گذر رو به عقب ارسال نشده است (لازم نیست)."))  # fmt: skip
         assert ctx.sandbox is not None
-        x = _inputs(seed=6008, n=6, d=4)
+        x = seeded_inputs(seed=6008, n=6, d=4)
         dout = np.random.default_rng(6009).normal(size=(6, 4))
         numeric = ref.numeric_batchnorm_gradients(x["Z"], x["gamma"], x["beta"], dout, EPS)
         bn_param = {"mode": "train", "eps": EPS, "momentum": BETA_AVG}

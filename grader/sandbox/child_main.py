@@ -236,7 +236,13 @@ class Runner:
                 result = list(result)
         except BaseException as error:
             sys.stdout, sys.stderr = saved
-            return {"ok": False, **_describe_error(error, None), "output": writer.value()}
+            failed = {"ok": False, **_describe_error(error, None), "output": writer.value()}
+            if request.get("return_args"):  # what the call left in its arguments before it raised
+                try:
+                    failed["args_after"] = [encode_value(a) for a in args]
+                except BaseException:  # an argument that cannot even be encoded: the error goes back alone
+                    failed.pop("args_after", None)
+            return failed
         finally:
             sys.stdout, sys.stderr = saved
         if request.get("keep"):

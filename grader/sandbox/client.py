@@ -374,7 +374,10 @@ class Sandbox:
                 self._timed_out.add(key)
             raise
         if not reply.get("ok"):
-            raise failure_from_reply(reply)
+            raised = failure_from_reply(reply)
+            if return_args:
+                raised.args_after = _decode_args_after(reply)
+            raise raised
         try:
             value = wire.decode_value(reply.get("result"))
             after = tuple(wire.decode_value(a) for a in reply.get("args_after", []))
@@ -384,6 +387,17 @@ class Sandbox:
                 f"مقدار برگردانده‌شده خوانده نشد ({error})")) from None  # fmt: skip
         self.busy_seconds += float(reply.get("seconds", 0.0))
         return CallResult(value, after, str(reply.get("output", ""))[:20_200], float(reply.get("seconds", 0.0)))
+
+
+def _decode_args_after(reply: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The arguments a failed call left behind; None when absent or unreadable (the error stands alone)."""
+    encoded = reply.get("args_after")
+    if type(encoded) is not list:
+        return None
+    try:
+        return tuple(wire.decode_value(a) for a in encoded)
+    except (wire.WireError, ValueError, TypeError, RecursionError):
+        return None
 
 
 def student(definition: Definition) -> dict[str, Any]:

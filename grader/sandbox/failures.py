@@ -15,6 +15,9 @@ class StudentCodeFailure(Exception):
         self.kind = kind  # exception | timeout | crashed | protocol | missing
         self.message = message
         self.output = output
+        # For a call made with return_args that raised: its arguments as the call left them
+        # (e.g. a cache updated before the error). None when they could not come back.
+        self.args_after: tuple[Any, ...] | None = None
 
 
 def failure_from_reply(reply: dict[str, Any]) -> StudentCodeFailure:

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,81 @@ def test_each_bug_lowers_exactly_its_checks(submission, bug: str) -> None:  # ty
     assert lowered == failing
     feedback = " ".join(c.feedback.en for c in report.question("q06").checks if c.check_id in failing)
     assert phrase in feedback
+
+
+# Real code that differs from the template: exact points per check of (b), and key phrases of the
+# feedback in both languages (answers/q06.yaml, code_credit_policy).
+CRASH_CACHE_EN = "but only after it had updated cache_dict"
+CRASH_CACHE_FA = "اما فقط پس از آنکه cache_dict را به‌روز کرده بود"
+SQUARE_EN = ("works only when N == D", "a transpose such as Z.T", "50% of the points")
+SQUARE_FA = ("فقط وقتی N == D باشد کار می‌کند", "ترانهاده‌ای مثل Z.T", "۵۰٪ نمره")
+ON_SQUARE_EN = "charged there once"
+ON_SQUARE_FA = "فقط همان‌جا کسر شد"
+
+
+@dataclass(frozen=True)
+class Partial:
+    points: tuple[float, ...]  # per check, in the order of B_CHECKS
+    said: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # check -> (English phrases, Persian phrases)
+
+
+PARTIAL = {
+    # Right values kept (1, D) by keepdims=True: a quarter of the moving-statistics point, keepdims named.
+    "keepdims_cache": Partial((2, 0.75, 1, 0.5, 0.5, 0.5, 0.5), {
+        "q06.b_moving_stats": (("right values", "shape (1, 5) instead of (5,)", "keepdims=True", "25%"),
+                               ("مقدار هر دو میانگین متحرک", "ابعاد (1, 5) دارند", "keepdims=True", "۲۵٪"))}),
+    # Moving averages right, then a reshape to (N, 1) of a length-D vector: runs (and is right) only when N == D.
+    "transpose_crash": Partial((1, 1, 1, 0.5, 0.5, 0.5, 0.5), {
+        "q06.b_train_output": (("cannot reshape array of size 5 into shape (8,1)", "square 5x5 batch", *SQUARE_EN),
+                               ("cannot reshape array of size 5 into shape (8,1)", "دستهٔ مربعی ۵×۵", *SQUARE_FA)),
+        "q06.b_moving_stats": ((CRASH_CACHE_EN, "Both moving averages are right"),
+                               (CRASH_CACHE_FA, "هر دو میانگین متحرک پس از دو فراخوانی درست‌اند")),
+        "q06.b_shapes": (("square 7x7 batch", ON_SQUARE_EN, "Shape (7, 7) and values are right"),
+                         ("دستهٔ مربعی ۷×۷", ON_SQUARE_FA, "ابعاد (۷، ۷) و مقادیر درست‌اند")),
+        "q06.b_test_mode": ((ON_SQUARE_EN, "Test-mode output is right"), (ON_SQUARE_FA, "خروجی حالت test درست است"))}),
+    # The same, with the cache updated last: nothing left in cache_dict, so the moving averages are judged square.
+    "transpose_crash_cache_last": Partial((1, 1, 1, 0.5, 0.5, 0.5, 0.5), {
+        "q06.b_train_output": (SQUARE_EN, SQUARE_FA),
+        "q06.b_moving_stats": ((ON_SQUARE_EN, "Both moving averages are right"),
+                               (ON_SQUARE_FA, "هر دو میانگین متحرک پس از دو فراخوانی درست‌اند"))}),
+    # Z.T minus a row vector: raises when N != D and is wrong even when N == D; only the cache is right.
+    "transpose_wrong_axis": Partial((0, 1, 0, 0, 0, 0, 0), {
+        "q06.b_train_output": (("operands could not be broadcast", "works only when N == D", "differs"),
+                               ("operands could not be broadcast", "فقط وقتی N == D باشد کار می‌کند", "فرق دارد")),
+        "q06.b_moving_stats": ((CRASH_CACHE_EN,), (CRASH_CACHE_FA,)),
+        "q06.b_no_mutation": (("does not compute batch normalization",), ("محاسبه نمی‌کند",))}),
+    # A variable defined in train mode only: test mode raises on every batch, square or not.
+    "test_mode_crash": Partial((2, 1, 0, 0.5, 0.5, 0.5, 0.5), {
+        "q06.b_test_mode": (("UnboundLocalError", "'std'"), ("کد شما این خطا را داد", "UnboundLocalError"))}),
+    # Only test mode works only when N == D: test mode carries the mistake.
+    "test_mode_square_only": Partial((2, 1, 0.5, 0.5, 0.5, 0.5, 0.5), {
+        "q06.b_test_mode": (("works only when N == D", "counted once, here, in q06.b_test_mode"),
+                            ("فقط وقتی N == D باشد کار می‌کند", "همین‌جا در q06.b_test_mode"))}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(PARTIAL))
+def test_real_code_that_differs_from_the_template_scores_as_a_ta_would(submission, case: str) -> None:  # type: ignore[no-untyped-def]
+    expected = PARTIAL[case]
+    report = grade_folder(submission({"forward_batchnorm.py": FIXTURES / "q06_bugs" / f"{case}.py"}), only=("q06",))
+    checks = {c.check_id: c for c in report.question("q06").checks}
+    assert tuple(checks[c].score for c in B_CHECKS) == pytest.approx(expected.points)
+    for check_id, (english, persian) in expected.said.items():
+        for phrase in english:
+            assert phrase in checks[check_id].feedback.en, (check_id, phrase)
+        for phrase in persian:
+            assert phrase in checks[check_id].feedback.fa, (check_id, phrase)
+
+
+def test_the_partial_credit_rules_are_data_stated_in_both_languages() -> None:
+    from grader import answers
+
+    data = answers.load("q06")
+    assert data["code_credit"] == {"moving_stats_broadcast_shape": 0.75, "moving_stats_other_shape": 0.5,
+                                   "square_only": 0.5}  # fmt: skip
+    policy = data["code_credit_policy"]
+    assert "keepdims" in policy["en"] and "keepdims" in policy["fa"]
+    assert "N == D" in policy["en"] and "N == D" in policy["fa"]
 
 
 def test_cs231n_interface_is_recognised_and_its_gradients_checked() -> None:

@@ -47,6 +47,17 @@ def test_calls_return_plain_values_and_mutated_arguments(sandbox_for) -> None:  
     assert result.args_after[1] == {"k": 3.0}
 
 
+def test_a_call_that_raises_still_returns_what_it_left_in_its_arguments(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_for(unit("def f(x, d):\n    d['k'] = x.sum()\n    x[0] = -1.0\n    raise ValueError('late')\n"))
+    with pytest.raises(StudentCodeFailure, match="late") as failure:
+        box.call(function(box, "f"), np.arange(3.0), {"k": 0}, return_args=True)
+    assert failure.value.args_after is not None
+    assert np.array_equal(failure.value.args_after[0], [-1.0, 1.0, 2.0]) and failure.value.args_after[1] == {"k": 3.0}
+    with pytest.raises(StudentCodeFailure) as without:
+        box.call(function(box, "f"), np.arange(3.0), {"k": 0})
+    assert without.value.args_after is None  # only asked for with return_args
+
+
 def test_np_is_provided_like_the_handed_out_file_expects(sandbox_for) -> None:  # type: ignore[no-untyped-def]
     box = sandbox_for(unit("def f():\n    return np.ones(2)\n"))
     assert np.array_equal(box.call(function(box, "f")).value, [1.0, 1.0])
