@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.answer_sheet import AnswerSheet, RawAnswer, Source
 from grader.persian import normalize_text
 from grader.reports.document import Document, UnreadableReport
 from grader.reports.fields import ExtractedField, read_question, start_markers
+from grader.reports.found_values import find_student
 from grader.reports.read_docx import read_docx
 from grader.reports.read_pdf import read_pdf
 from grader.reports.read_text import read_markdown, read_notebook_markdown
@@ -144,32 +145,31 @@ def _default_question(file: str) -> str | None:
 
 def _merge(result: Extraction, document: Document, markers: dict[str, list[re.Pattern[str]]]) -> None:
     segmentation = segment(document.blocks, markers, _default_question(document.file))
-    if not segmentation.questions:
-        if document.kind != "notebook" and document.text.strip():
-            result.notes.append(Bilingual(
-                f"{document.file}: no question headings found («سوال ۱», «Q1)», ...); its answers could not be "
-                "told apart — a TA must read it",
-                f"{document.file}: هیچ عنوان سوالی («سوال ۱»، «Q1)»، ...) پیدا نشد؛ پاسخ‌ها از هم جدا نشدند — "
-                "دستیار آموزشی باید آن را بخواند"))  # fmt: skip
-        return
-    used = False
+    found = [
+        ExtractedField(f"student.{key}", value.text, (value.block.where,), value.confidence, value.block.text)
+        for key, value in sorted(find_student(segmentation.preamble).items())
+    ]
+    if not segmentation.questions and document.kind != "notebook" and document.text.strip():
+        result.notes.append(Bilingual(
+            f"{document.file}: no question headings found («سوال ۱», «Q1)», ...); its answers could not be "
+            "told apart — a TA must read it",
+            f"{document.file}: هیچ عنوان سوالی («سوال ۱»، «Q1)»، ...) پیدا نشد؛ پاسخ‌ها از هم جدا نشدند — "
+            "دستیار آموزشی باید آن را بخواند"))  # fmt: skip
+    found += [field for question in segmentation.questions.values() for field in read_question(question)]
     cap = 0.6 if document.kind == "notebook" else 1.0  # notebooks also hold the hand-out's own instructions
-    for question in segmentation.questions.values():
-        for found in read_question(question):
-            if cap < 1.0:
-                found = ExtractedField(found.dotted, found.text, found.where, min(found.confidence, cap),
-                                       found.context, found.note, found.needs_reading)  # fmt: skip
-            earlier = result.fields.get(found.dotted)
-            if earlier is None or (earlier.needs_reading and not found.needs_reading):
-                result.fields[found.dotted] = found
-                used = True
-            elif not found.needs_reading and _differs(earlier, found):
-                note = Bilingual(
-                    f"{found.where[0].describe().en} gives another answer: {found.excerpt}",
-                    f"{found.where[0].describe().fa} پاسخ دیگری می‌دهد: {found.excerpt}")  # fmt: skip
-                result.fields[found.dotted] = ExtractedField(
-                    earlier.dotted, earlier.text, earlier.where, min(earlier.confidence, 0.5), earlier.context,
-                    note if earlier.note is None else earlier.note + note, earlier.needs_reading)  # fmt: skip
+    used = False
+    for field_ in found:
+        if field_.confidence > cap:
+            field_ = replace(field_, confidence=cap)
+        earlier = result.fields.get(field_.dotted)
+        if earlier is None or (earlier.needs_reading and not field_.needs_reading):
+            result.fields[field_.dotted] = field_
+            used = True
+        elif not field_.needs_reading and _differs(earlier, field_):
+            note = Bilingual(f"{field_.where[0].describe().en} gives another answer: {field_.excerpt}",
+                             f"{field_.where[0].describe().fa} پاسخ دیگری می‌دهد: {field_.excerpt}")  # fmt: skip
+            result.fields[field_.dotted] = replace(earlier, confidence=min(earlier.confidence, 0.5),
+                                                   note=note if earlier.note is None else earlier.note + note)  # fmt: skip
     if used:
         result.read.append(document.file)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import answers
 from grader.persian import normalize_text
 from grader.reports.document import Block, Location
-from grader.reports.found_tables import find_comparison, find_layer_table
+from grader.reports.found_tables import find_comparison, find_comparison_prose, find_layer_table
 from grader.reports.found_values import (
     FoundValue,
     find_accuracy,
@@ -60,6 +60,7 @@ class Layout:
     signatures: dict[str, tuple[re.Pattern[str], ...]]
     values: dict[str, dict[str, Any]]
     start: tuple[re.Pattern[str], ...]
+    by_sentence: bool = False  # share sentences, not paragraphs, between the fields
 
     @property
     def text_fields(self) -> tuple[str, ...]:
@@ -74,7 +75,7 @@ def layout(question_id: str) -> Layout:
         parts[""] = tuple(data["whole"])
     signatures = {str(k): tuple(re.compile(p) for p in v) for k, v in data.get("signatures", {}).items()}
     return Layout(question_id, parts, signatures, dict(data.get("values", {})),
-                  tuple(re.compile(p) for p in data.get("start", [])))  # fmt: skip
+                  tuple(re.compile(p) for p in data.get("start", [])), bool(data.get("by_sentence", False)))  # fmt: skip
 
 
 def start_markers() -> dict[str, list[re.Pattern[str]]]:
@@ -89,24 +90,71 @@ class _Share:
 
 
 def _score(signature: Sequence[re.Pattern[str]], canon: str) -> int:
-    return sum(1 for pattern in signature if pattern.search(canon))
+    """How strongly a paragraph talks about a field.
+
+    Each idea of the field's signature counts up to three times (a paragraph that names four
+    tuners is about the tuners more than one that names one); the first, most telling idea
+    counts double, and an idea in the paragraph's lead (a label such as «علت انتخاب:») once more.
+    """
+    lead = canon[:40]
+    score = 0
+    for index, pattern in enumerate(signature):
+        hits = {m.group(0) for m in pattern.finditer(canon)}
+        if hits:
+            score += (2 if index == 0 else 1) * min(len(hits), 3)
+            score += 1 if pattern.search(lead) else 0
+    return score
 
 
-def _share_paragraphs(blocks: list[Block], fields: tuple[str, ...], lay: Layout) -> dict[str, list[Block]]:
-    """Each paragraph to the field whose signature it matches best; unmatched ones continue the previous."""
+def _tells(lay: Layout, name: str, canon: str) -> bool:
+    """Whether a field's first, most telling idea appears in the text."""
+    signature = lay.signatures.get(name, ())
+    return bool(signature) and signature[0].search(canon) is not None
+
+
+def _pieces(blocks: list[Block], by_sentence: bool) -> list[Block]:
+    """The paragraphs to share out, or their sentences where one paragraph often answers two fields (Q3)."""
+    if not by_sentence:
+        return [b for b in blocks if b.text]
+    pieces = []
+    for block in blocks:
+        for sentence in re.split(r"(?<=[.!؟?؛;])\s+", block.text):
+            if sentence.strip():
+                pieces.append(Block(block.kind, sentence.strip(), block.where, block.cells))
+    return pieces
+
+
+def _share_paragraphs(
+    blocks: list[Block], fields: tuple[str, ...], lay: Layout, ordered: bool
+) -> dict[str, list[Block]]:
+    """Each paragraph to the field it talks about most; a paragraph that names none continues the one before.
+
+    In a labelled part students answer its questions in the sheet's order, so there going back
+    to an earlier field takes a clearly stronger paragraph; in text without labels any field may
+    come next.
+    """
     shares: dict[str, list[Block]] = {f: [] for f in fields}
+    pieces = _pieces(blocks, lay.by_sentence)
     if len(fields) == 1:
-        shares[fields[0]] = [b for b in blocks if b.text]
+        shares[fields[0]] = pieces
         return shares
     current = fields[0]
-    for block in blocks:
-        if not block.text:
-            continue
+    for index, block in enumerate(pieces):
         canon = normalize_text(block.text)
         scores = {f: _score(lay.signatures.get(f, ()), canon) for f in fields}
-        best = max(scores.values())
-        if best > 0 and scores[current] < best:
-            current = max(fields, key=lambda f: (scores[f], -fields.index(f)))
+        here = fields.index(current)
+        if not index:
+            better = [f for f in fields if scores[f] > 0]
+        elif ordered:  # back to an earlier field only on a clearly stronger paragraph
+            better = [f for i, f in enumerate(fields) if scores[f] > scores[current] + (2 if i < here else 0)]
+            # On a tie, a later field's most telling idea moves on when the current field's does not appear.
+            telling = [f for f in fields[here + 1 :] if scores[f] == scores[current] > 0
+                       and _tells(lay, f, canon) and not _tells(lay, current, canon)]  # fmt: skip
+            better = better or telling
+        else:
+            better = [f for f in fields if scores[f] > scores[current]]
+        if better:
+            current = max(better, key=lambda f: (scores[f], -fields.index(f)))
         shares[current].append(block)
     return shares
 
@@ -120,11 +168,19 @@ def _confidence(question: Question, how: str, share_count: int) -> float:
     return value
 
 
+_IN_THE_PICTURE = re.compile(r"روی\s*کاغذ|دست\s*نویس|دستنویس|handwrit|on paper|عکس|photo|تصویر\s*(زیر|پایین)|"
+                             r"(در|in)\s*(the\s*)?(picture|image)\s*below|scan|اسکن")  # fmt: skip
+
+
 def _pictures_only(blocks: list[Block]) -> Block | None:
-    """The first picture of a part that has pictures and (next to) no text of its own."""
+    """The picture that holds a part's answer: a part of pictures and (next to) no text, or whose text
+    says the working is on paper («محاسبه‌اش را روی کاغذ نوشتم:»)."""
     pictures = [b for b in blocks if b.kind == "image"]
+    if not pictures:
+        return None
     words = sum(len(b.text.split()) for b in blocks if b.kind != "image")
-    return pictures[0] if pictures and words < 4 else None
+    says_so = any(_IN_THE_PICTURE.search(normalize_text(b.text)) for b in blocks if b.kind != "image")
+    return pictures[0] if words < 4 or says_so else None
 
 
 def read_question(question: Question) -> list[ExtractedField]:
@@ -143,7 +199,7 @@ def read_question(question: Question) -> list[ExtractedField]:
             continue
         blocks = [b for p in source for b in p.blocks]
         how = "inferred" if any(p.how == "inferred" for p in source) else "label"
-        found += _free_text(qid, blocks, fields, lay, _confidence(question, how, len(fields)))
+        found += _free_text(qid, blocks, fields, lay, _confidence(question, how, len(fields)), ordered=part_name != "")
     if unlabelled and lay.text_fields and "" not in lay.parts:
         # Text outside the sheet's part labels (no labels at all, or labels the question does not
         # have): shared between the fields no labelled part answered.
@@ -151,17 +207,26 @@ def read_question(question: Question) -> list[ExtractedField]:
         open_fields = tuple(f for f in lay.text_fields if f not in answered)
         blocks = [b for p in unlabelled for b in p.blocks]
         if open_fields and any(b.text for b in blocks):
-            found += _free_text(qid, blocks, open_fields, lay, min(0.6, _confidence(question, "label", 2)))
+            found += _free_text(
+                qid, blocks, open_fields, lay, min(0.6, _confidence(question, "label", 2)), ordered=False
+            )
     for name, spec in lay.values.items():
         part = spec.get("part")
         blocks = [b for b in labelled[part].blocks] if part in labelled else question.blocks
         confidence = _confidence(question, "label" if part in labelled or part is None else "inferred", 1)
-        found += _typed(qid, name, spec, blocks, confidence, set(labelled))
+        typed = _typed(qid, name, spec, blocks, confidence, set(labelled))
+        unread = next((f for f in typed if f.needs_reading and f.note is not None), None)
+        if unread is not None:  # a table that is a picture or unreadable: the rest of the question goes with it
+            answered = {f.dotted for f in found + typed}
+            typed += [replace(unread, dotted=f"{qid}.{other}") for other in lay.values
+                      if other != name and lay.values[other].get("find") != "layer_table"
+                      and f"{qid}.{other}" not in answered and lay.values[other].get("part") not in labelled]  # fmt: skip
+        found += typed
     return found
 
 
 def _free_text(
-    qid: str, blocks: list[Block], fields: tuple[str, ...], lay: Layout, confidence: float
+    qid: str, blocks: list[Block], fields: tuple[str, ...], lay: Layout, confidence: float, ordered: bool
 ) -> list[ExtractedField]:
     if not fields:
         return []
@@ -170,11 +235,22 @@ def _free_text(
         return [_needs_reading(f"{qid}.{f}", picture) for f in fields]
     context = "\n".join(b.text for b in blocks if b.text)
     out = []
-    for name, share in _share_paragraphs(blocks, fields, lay).items():
+    answers = [b for b in blocks if not _is_pointer(b.text)]  # «the code is in Q1.ipynb» answers nothing here
+    for name, share in _share_paragraphs(answers, fields, lay, ordered).items():
         if share:
             text = "\n".join(b.text for b in share)
             out.append(ExtractedField(f"{qid}.{name}", text, tuple(b.where for b in share), confidence, context))
     return out
+
+
+_POINTER = re.compile(r"(کد|کدها|code|پاسخ|جواب|answer|پیاده\s*سازی|implementation|تمامی\s*کدها|همه\s*کدها)\b.*"
+                      r"(\.ipynb|\.py\b|\.pdf|نوت\s*بوک|notebook|فایل|file)")  # fmt: skip
+
+
+def _is_pointer(text: str) -> bool:
+    """A short line that only says where the work is («کد در فایل Q1.ipynb آورده شده است»)."""
+    canon = normalize_text(text)
+    return len(canon.split()) <= 12 and _POINTER.search(canon) is not None
 
 
 def _needs_reading(dotted: str, picture: Block) -> ExtractedField:
@@ -206,7 +282,7 @@ def _typed(
     if kind == "layer_table":
         return _layer_table(qid, blocks, confidence)
     if kind == "comparison":
-        table = find_comparison(blocks)
+        table = find_comparison(blocks) or find_comparison_prose(blocks)
         return [_from(f"{qid}.comparison.{model}.{column}", value, confidence)
                 for (model, column), value in sorted(table.items())
                 if model in Q2_MODELS and column in {c[0] for c in Q2_COLUMNS}]  # fmt: skip
@@ -234,6 +310,9 @@ def _layer_table(qid: str, blocks: list[Block], confidence: float) -> list[Extra
     if where is None:
         return found
     note = garbled or _needs_reading("", Block("image", "", where)).note
+    if garbled is not None:
+        found = []  # cells read out of OCR noise are not answers: the TA reads the whole table
     unread = [ExtractedField(f"{qid}.layers.{layer}.{part}", "", (where,), 0.0, note=note, needs_reading=True)
-              for layer in range(1, Q5_LAYERS + 1) for part in ("output", "params") if (layer, part) not in cells]  # fmt: skip
+              for layer in range(1, Q5_LAYERS + 1) for part in ("output", "params") if (layer, part) not in cells
+              or garbled is not None]  # fmt: skip
     return found + unread

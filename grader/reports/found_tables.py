@@ -17,7 +17,10 @@ from grader.reports.document import Block
 from grader.reports.found_values import FoundValue
 from grader.results import Bilingual
 
-_SHAPE = re.compile(r"\(?\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*\)?")
+# Three sizes: (124, 124, 32), 124x124x32, ۱۲۴×۱۲۴×۳۲ — but not the start of a product such as (3x3x3+1)x64.
+_SHAPE = re.compile(
+    r"(?<![\d+\-*/×^.])\(?\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*\)?(?!\s*[\d+\-*/×^])"
+)
 _NOT_APPLICABLE = re.compile(
     r"قابل\s*اعمال\s*نیست|غیر\s*قابل\s*اعمال|معنا\s*ندارد|معنی\s*ندارد|ممکن\s*نیست|امکان\s*پذیر\s*نیست|"
     r"نمیتوان|تعریف\s*نشده|نامعتبر|cannot|can't|not\s*(?:possible|applicable|defined)|impossible|invalid|"
@@ -26,7 +29,8 @@ _NOT_APPLICABLE = re.compile(
 _NO_PARAMETERS = re.compile(r"پارامتر\s*ندارد|بدون\s*پارامتر|پارامتری\s*ندارد|no\s*(?:trainable\s*)?param|"
                             r"\b0\s*(?:پارامتر|param)|(?:پارامتر|params?|parameters)\s*[:=]?\s*(?:0|صفر|zero)\b")  # fmt: skip
 _PARAM_CUE = re.compile(r"(?:پارامتر(?:ها)?|params?|parameters|#\s*param)\s*[:=]?")
-_EXPRESSION = re.compile(r"[\d(][\d\s()+\-*/x×^.,]*\d\)?(?:\s*=\s*[\d,]+)?")
+# A count or a product, single spaces inside ("(3×3×64+1) × 256"); two spaces end it (a new column).
+_EXPRESSION = re.compile(r"[\d(](?:(?:[\d()+\-*/x×^.,]| (?=[\d()+\-*/x×^]))*\d)?\)?(?:\s*=\s*[\d,]+)?")
 _LAYER_MARK = re.compile(r"(?:layer|لایه(?:ی)?|لایهٔ)\s*(?:شماره\s*)?(\d)(?!\d)|^\s*(\d)\s*[).:\-](?!\d)")
 _HEADER_OUTPUT = re.compile(r"خروجی|output|ابعاد|size|shape")
 _HEADER_PARAMS = re.compile(r"پارامتر|param")
@@ -39,12 +43,18 @@ _KNOWN_LATIN = {
 }  # fmt: skip
 
 
+def _canon(text: str) -> str:
+    """Normalised for matching, with wide gaps (a column boundary in a line of text) kept as " | "."""
+    return normalize_text(re.sub(r"\t| {2,}", " | ", text))
+
+
 def _shape_text(canon: str) -> str | None:
     match = _SHAPE.search(canon)
     return f"({match.group(1)}, {match.group(2)}, {match.group(3)})" if match else None
 
 
-def _params_text(canon: str, shape_span: tuple[int, int] | None) -> str | None:
+def _params_text(canon: str, shape_span: tuple[int, int] | None, cell: bool = False) -> str | None:
+    """The parameter count in a layer's text: after a cue (params =), or a product, or a count in a table cell."""
     if _NO_PARAMETERS.search(canon):
         return "0"
     cue = _PARAM_CUE.search(canon)
@@ -55,8 +65,9 @@ def _params_text(canon: str, shape_span: tuple[int, int] | None) -> str | None:
         if shape_span and start < shape_span[1] and end > shape_span[0]:
             continue  # the output size, not the parameters
         text = match.group(0).strip(" ,")
-        if re.fullmatch(r"\d", text) and cue is None:
-            continue  # a lone digit without a cue is a layer number or a kernel size
+        digits = re.sub(r"\D", "", text)
+        if cue is None and not cell and not re.search(r"[×x*+=]", text) and text != "0" and len(digits) < 3:
+            continue  # a bare small number in prose is a layer number, a kernel size or a span, not a count
         return text
     return None
 
@@ -87,23 +98,34 @@ def find_layer_table(blocks: Sequence[Block], count: int) -> tuple[dict[tuple[in
 
 def _from_rows(rows: list[Block], count: int, found: dict[tuple[int, str], FoundValue]) -> None:
     output_column = params_column = None
+    data: list[tuple[Block, list[str]]] = []
     for row in rows:
         cells = [normalize_text(c) for c in row.cells]
         if not any(_SHAPE.search(c) for c in cells) and any(_HEADER_OUTPUT.search(c) for c in cells):
             output_column = next((i for i, c in enumerate(cells) if _HEADER_OUTPUT.search(c)), None)
             params_column = next((i for i, c in enumerate(cells) if _HEADER_PARAMS.search(c)), None)
             continue
-        layer = _row_layer(cells, count)
+        if any(_SHAPE.search(c) or _NOT_APPLICABLE.search(c) for c in cells):
+            data.append((row, cells))
+    numbered = [_row_layer(cells, count) for _, cells in data]
+    if all(n is None for n in numbered) and len(data) == count:
+        numbered = list(range(1, count + 1))  # rows named "Conv(64)", "Max-pool": the layers in order
+    for (row, cells), layer in zip(data, numbered, strict=True):
         if layer is None:
             continue
         if output_column is not None and output_column < len(cells):
             output, _ = _cell_values(cells[output_column])
         else:
             output, _ = _cell_values(" ".join(cells[1:]))
+        params: str | None
         if params_column is not None and params_column < len(cells):
-            cell = cells[params_column]
-            params = "0" if _NO_PARAMETERS.search(cell) or cell.strip() in ("0", "-", "—", "ندارد") else (
-                "n/a" if _NOT_APPLICABLE.search(cell) else _params_text(cell, None))  # fmt: skip
+            cell = cells[params_column].strip()
+            if cell in ("-", "—", "–", "ندارد", ""):
+                params = "n/a" if output == "n/a" else "0"  # "nothing": no weights, or no layer at all
+            elif _NO_PARAMETERS.search(cell):
+                params = "0"
+            else:
+                params = "n/a" if _NOT_APPLICABLE.search(cell) else _params_text(cell, None, cell=True)
         else:
             _, params = _cell_values(" ".join(c for i, c in enumerate(cells) if i != output_column and i > 0))
         for key, value in (("output", output), ("params", params)):
@@ -114,7 +136,7 @@ def _from_rows(rows: list[Block], count: int, found: dict[tuple[int, str], Found
 def _row_layer(cells: list[str], count: int) -> int | None:
     if not cells:
         return None
-    mark = _LAYER_MARK.search(cells[0]) or (re.fullmatch(r"\s*(\d)\s*", cells[0]) if cells[0] else None)
+    mark = _LAYER_MARK.search(cells[0]) or (re.match(r"\s*(\d)(?!\d)", cells[0]) if cells[0] else None)
     if mark is None:
         return None
     number = int(next(g for g in mark.groups() if g))
@@ -125,7 +147,7 @@ def _from_lines(blocks: list[Block], count: int, found: dict[tuple[int, str], Fo
     current: int | None = None
     texts: dict[int, list[tuple[str, Block]]] = {}
     for block in blocks:
-        canon = normalize_text(block.text)
+        canon = _canon(block.text)
         marks = [m for m in _LAYER_MARK.finditer(canon) if 1 <= int(next(g for g in m.groups() if g)) <= count]
         if not marks:
             if current is not None:
@@ -155,15 +177,16 @@ def _looks_garbled(blocks: Sequence[Block]) -> bool:
 
 # -- Q2: the comparison table ---------------------------------------------------------------
 _MODELS = {"vgg16": re.compile(r"vgg"), "resnet50": re.compile(r"res\s*-?net")}
-_COLUMNS = (
-    ("train_count", re.compile(r"(?:تعداد|number|num|#|count).*(?:آموزش|train)|(?:train).*(?:data|count|images|num)")),
-    ("test_count", re.compile(r"(?:تعداد|number|num|#|count).*(?:آزمون|تست|test|val)|(?:test|val).*(?:data|count|images|num)")),
-    ("train_accuracy", re.compile(r"(?:دقت|acc).*(?:آموزش|train)|train.*acc")),
-    ("test_accuracy", re.compile(r"(?:دقت|acc).*(?:آزمون|تست|test|val|اعتبار)|(?:test|val).*acc")),
-    ("time_seconds", re.compile(r"زمان|time|مدت")),
-    ("parameters", re.compile(r"پارامتر|param")),
-)  # fmt: skip
-_NUMBER_CELL = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*%?")
+_COLUMNS = tuple((name, re.compile(normalize_text(pattern))) for name, pattern in (
+    ("train_accuracy", r"(?:دقت|acc).*(?:آموزش|train)|train.*acc"),
+    ("test_accuracy", r"(?:دقت|acc).*(?:آزمون|تست|test|val|اعتبار)|(?:test|val).*acc"),
+    ("train_count", r"(?:تعداد|داده|number|num|#|count|data).*(?:آموزش|train)|train.*(?:data|count|images|num|size)"),
+    ("test_count", r"(?:تعداد|داده|number|num|#|count|data).*(?:آزمون|تست|test|val)|(?:test|val).*(?:data|count|images|num|size)"),
+    ("time_seconds", r"زمان|time|مدت"),
+    ("parameters", r"پارامتر|param"),
+))  # fmt: skip
+_SHEET_ORDER = ("train_count", "test_count", "train_accuracy", "test_accuracy", "time_seconds", "parameters")
+_TIME_UNITS = ((re.compile(r"ساعت|hour|\bh\b|hr"), 3600.0), (re.compile(r"دقیقه|min"), 60.0))
 
 
 def find_comparison(blocks: Sequence[Block]) -> dict[tuple[str, str], FoundValue]:
@@ -186,17 +209,64 @@ def find_comparison(blocks: Sequence[Block]) -> dict[tuple[str, str], FoundValue
             continue
         if header:
             for index, name in header.items():
-                if index < len(cells) and _NUMBER_CELL.fullmatch(cells[index].strip()):
-                    found.setdefault((model, name), FoundValue(cells[index].strip(), block, 0.85))
+                value = _cell_number(cells[index], name) if index < len(cells) else None
+                if value is not None:
+                    found.setdefault((model, name), FoundValue(value, block, 0.85))
         else:
-            numbers = [c.strip() for c in cells[1:] if _NUMBER_CELL.fullmatch(c.strip())]
-            if len(numbers) == len(_COLUMNS):
-                for (name, _), value in zip(_COLUMNS, numbers, strict=True):
+            numbers = [v for c in cells[1:] if (v := _cell_number(c, "")) is not None]
+            if len(numbers) == len(_SHEET_ORDER):
+                for name, value in zip(_SHEET_ORDER, numbers, strict=True):
                     found.setdefault((model, name), FoundValue(value, block, 0.6))
     return found
 
 
+def _cell_number(cell: str, column: str) -> str | None:
+    """The number in a table cell, times in seconds ("38 min" -> 2280), percentages as they are."""
+    text = cell.strip()
+    numbers = re.findall(r"-?\d[\d,]*(?:\.\d+)?\s*%?", text)
+    if len(numbers) != 1:
+        return None
+    number = str(numbers[0]).strip()
+    if column == "time_seconds":
+        for unit, factor in _TIME_UNITS:
+            if unit.search(text):
+                return f"{float(number.replace(',', '')) * factor:g}"
+    return number
+
+
 def _line_cells(text: str) -> list[str]:
-    canon = normalize_text(text)
-    parts = [p.strip() for p in re.split(r"\s*[|\t]\s*|\s{2,}", canon) if p.strip()]
-    return parts
+    """A line of a flattened table as cells: split at tabs (a PDF's column gaps), bars or wide spaces."""
+    return [normalize_text(p) for p in re.split(r"\s*[|\t]\s*| {2,}", text) if p.strip()]
+
+
+_ACCURACY_WORD = re.compile(r"دقت|accuracy|acc\b")
+_TRAIN_WORD = re.compile(r"اموزش|train")
+
+
+def find_comparison_prose(blocks: Sequence[Block]) -> dict[tuple[str, str], FoundValue]:
+    """Q2 accuracies stated in sentences: «VGG16 بهتر بود (دقت validation حدود ۷۹ درصد در برابر ۶۶ درصد)».
+
+    The models named and the accuracies given are paired in order; a train accuracy is named as
+    such, anything else (validation, test) is the test column. Read with less confidence than a table.
+    """
+    from grader.reports.found_values import _accuracies
+
+    found: dict[tuple[str, str], FoundValue] = {}
+    previous: list[str] = []  # «... فقط VGG16 را اجرا کردم. دقت validation آن ۰.۷۸ بود»: "its" is the model before
+    for block in blocks:
+        for sentence in re.split(r"(?<=[.!؟?])\s+", normalize_text(block.text)):
+            named = [m for _, m in sorted((p.search(sentence).start(), m) for m, p in _MODELS.items()  # type: ignore[union-attr]
+                                          if p.search(sentence))]  # fmt: skip
+            models, previous = named or previous, named or previous
+            if not _ACCURACY_WORD.search(sentence):
+                continue
+            values = [written for _, value, written in _accuracies(sentence)]
+            if not models or len(values) != len(models):
+                continue
+            column = "train_accuracy" if _TRAIN_WORD.search(sentence) else "test_accuracy"
+            for model, written in zip(models, values, strict=True):
+                number = _cell_number(written, "")
+                if number is not None:
+                    value = float(number.rstrip("%").strip()) / (100 if "%" in number or "درصد" in written else 1)
+                    found.setdefault((model, column), FoundValue(f"{value:g}", block, 0.6))
+    return found

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grader.persian import normalize_text
+from grader.persian import normalize_digits, normalize_text
 from grader.reports.document import Block
 from grader.results import Bilingual
 
@@ -29,14 +29,18 @@ class FoundValue:
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _PERCENT = re.compile(rf"{_NUMBER}\s*(%|٪|درصد|percent)")
-_FRACTION = re.compile(r"(?<![\d.])(0?\.\d{2,}|1\.0+)(?![\d.])")
+_FRACTION = re.compile(r"(?<![\d.])(0?\.\d{2,}|1\.0+)(?!\d|\.\d)")  # a sentence's full stop may follow
 
 
-def _accuracies(canon: str) -> list[tuple[int, float]]:
-    """(position, value in 0..1) of every accuracy-like number in a line: 0.9918, .99, 99.18 %, ۹۹ درصد."""
-    found = [(m.start(), float(m.group(1))) for m in _FRACTION.finditer(canon)]
-    found += [(m.start(), float(m.group(1)) / 100) for m in _PERCENT.finditer(canon) if float(m.group(1)) <= 100]
-    return sorted((p, v) for p, v in found if 0 < v <= 1)
+def _accuracies(canon: str) -> list[tuple[int, float, str]]:
+    """(position, value in 0..1, as written) of every accuracy-like number in a line: 0.9918, .99, 99.18 %, ۹۹ درصد.
+
+    A percentage under 10 is a difference ("accuracy dropped by 0.6 %"), not an accuracy.
+    """
+    found = [(m.start(), float(m.group(1)), m.group(1)) for m in _FRACTION.finditer(canon)]
+    found += [(m.start(), float(m.group(1)) / 100, m.group(0)) for m in _PERCENT.finditer(canon)
+              if 10 <= float(m.group(1)) <= 100]  # fmt: skip
+    return sorted((p, v, t) for p, v, t in found if 0 < v <= 1)
 
 
 def find_accuracy(
@@ -50,29 +54,33 @@ def find_accuracy(
     cue = re.compile("|".join(cues))
     other = re.compile("|".join(avoid)) if avoid else None
     preferred = re.compile("|".join(prefer)) if prefer else None
-    candidates: list[tuple[float, Block]] = []
-    favoured: list[tuple[float, Block]] = []
+    candidates: list[tuple[float, Block, str]] = []
+    favoured: list[tuple[float, Block, str]] = []
+    tail = ""  # the end of the line before: a PDF wraps "the best val_accuracy / was 0.9917" over two lines
     for block in blocks:
         canon = normalize_text(block.text)
-        for position, value in _accuracies(canon):
-            window = canon[max(0, position - 80) : position]
+        for position, value, written in _accuracies(canon):
+            window = (tail + " " + canon[:position])[-80:]
             hits = [m.end() for m in cue.finditer(window)]
             if not hits:
                 continue
             if other is not None and any(m.end() > hits[-1] for m in other.finditer(window)):
                 continue  # "test accuracy 0.98, validation accuracy 0.99": the nearer cue decides
-            candidates.append((value, block))
+            text = f"{value:g}" if written.endswith(("%", "درصد", "percent")) or "٪" in written else written
+            candidates.append((value, block, text))
             if preferred is not None and preferred.search(window):
-                favoured.append((value, block))
+                favoured.append((value, block, text))
+        tail = canon[-80:]
     candidates = favoured or candidates
     if not candidates:
         return None
-    values = sorted({round(v, 4) for v, _ in candidates})
-    value, block = candidates[-1]
-    if len(values) == 1:
-        return FoundValue(f"{value:g}", block, 0.9)
+    values = sorted({round(v, 4) for v, _, _ in candidates})
+    value, block, text = candidates[-1]
+    if len(values) == 1:  # one value, maybe written twice (a log's 0.99208331 and the prose's 0.9921): the shorter
+        shortest = min(candidates, key=lambda c: len(c[2]))
+        return FoundValue(shortest[2], shortest[1], 0.9)
     listed = ", ".join(f"{v:g}" for v in values)
-    return FoundValue(f"{value:g}", block, 0.5, Bilingual(
+    return FoundValue(text, block, 0.5, Bilingual(
         f"several values reported ({listed}); the last one was taken",
         f"چند مقدار گزارش شده است ({listed})؛ آخرین مقدار در نظر گرفته شد"))  # fmt: skip
 
@@ -121,9 +129,10 @@ def find_choice(
 
 
 # -- Q6(a): which statements are true ---------------------------------------------------
+_NUMBER_WORD = r"اول|یکم|دوم|سوم|1|2|3|یک|دو|سه|one|two|three|first|second|third"
 _STATEMENT = re.compile(
-    r"(?:عبارت|گزاره|جمله|مورد|گزینه|statement|sentence|item)\s*(?:شماره\s*|no\.?\s*)?"
-    r"(اول|یکم|دوم|سوم|1|2|3|یک|دو|سه|one|two|three|first|second|third)"
+    r"(?:عبارت|گزاره|جمله|مورد|گزینه|statement|sentence|item)(?:s|ها|های)?\s*(?:شماره\s*|no\.?\s*|of\s*)?"
+    rf"((?:{_NUMBER_WORD})(?:\s*(?:,|،|و|and|&)\s*(?:{_NUMBER_WORD}))*)(?![\w])"
 )
 _STATEMENT_NUMBERS = {"اول": 1, "یکم": 1, "یک": 1, "1": 1, "one": 1, "first": 1, "دوم": 2, "دو": 2, "2": 2,
                       "two": 2, "second": 2, "سوم": 3, "سه": 3, "3": 3, "three": 3, "third": 3}  # fmt: skip
@@ -132,19 +141,23 @@ _TRUE = re.compile(r"درست|صحیح|true|correct|✓|✔")
 
 
 def find_true_statements(blocks: Sequence[Block]) -> FoundValue | None:
-    """'عبارت اول: نادرست ... عبارت دوم: درست' -> '2'; every statement's verdict is the first one after it."""
+    """'عبارت اول: نادرست ... عبارت دوم: درست' -> '2'; 'Statements 2 and 3 are true' -> '2, 3'.
+
+    Each mention's verdict is the first true/false word after it, before the next mention.
+    """
     text = "\n".join(normalize_text(b.text) for b in blocks)
     marks = list(_STATEMENT.finditer(text))
     verdicts: dict[int, bool] = {}
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         segment = text[mark.end() : end]
-        number = _STATEMENT_NUMBERS[mark.group(1)]
+        numbers = [_STATEMENT_NUMBERS[w] for w in re.findall(_NUMBER_WORD, mark.group(1))]
         false, true = _FALSE.search(segment), _TRUE.search(segment)
         if false is None and true is None:
             continue
         is_true = true is not None and (false is None or true.start() < false.start())
-        verdicts.setdefault(number, is_true)
+        for number in numbers:
+            verdicts.setdefault(number, is_true)
     if not verdicts:
         return None
     block = next((b for b in blocks if _STATEMENT.search(normalize_text(b.text))), blocks[0])
@@ -159,19 +172,39 @@ def find_true_statements(blocks: Sequence[Block]) -> FoundValue | None:
 
 
 # -- counts: Q6(e) -------------------------------------------------------------------------
-_TOTAL_CUE = re.compile(r"(?:در\s*کل|مجموع[اًا]?|جمعا|جمع\s*کل|total|in\s*all|overall|sum)\D{0,25}?(\d[\d,]*)")
-_UNIT_CUE = re.compile(r"(\d[\d,]*)\s*(?:تا\s*)?(?:پارامتر|parameters?|params?)")
+_TOTAL_CUE = re.compile(
+    r"(?:در\s*کل|مجموع[اًا]?|جمعا|جمع\s*کل|روی\s*هم|total|in\s*all|overall|altogether|sum)\D{0,25}?(\d[\d,]*)"
+)
+# "260 parameters", "۲۶۰ تا پارامتر", "260 trainable parameters", "۲۶۰ پارامتر قابل آموزش"
+_UNIT_CUE = re.compile(r"(\d[\d,]*)\s*(?:تا\s*)?(?:[a-z\u0600-\u06ff]+\s+){0,2}?(?:پارامتر|parameters?|params?)")
 _EQUALS = re.compile(r"=\s*(\d[\d,]*)(?![\d.*×x])")
 
 
+_COUNT_PHRASE = re.compile(
+    r"(?:تعداد\s*(?:کل\s*)?پارامتر\w*|number of (?:trainable )?parameters)(?:\s*(?:قابل\s*اموزش|trainable|ها|های))*"
+    r"\s*(?:برابر\s*(?:با\s*)?|=|:|is|equals?)?\s*(\d[\d,]*)(?![\d.*×x+])"
+)
+
+
+def _total(match: re.Match[str], canon: str) -> str:
+    """The number a 'total' cue gives: after the last '=' of its sentence ('جمعا 220 + 40 = 260'), else its own."""
+    sentence = re.split(r"[.!؟?;؛\n]", canon[match.start(1) :], maxsplit=1)[0]
+    after = re.findall(r"=\s*(\d[\d,]*)", sentence)
+    return (after[-1] if after else match.group(1)).replace(",", "")
+
+
 def find_count(blocks: Sequence[Block]) -> FoundValue | None:
-    """The final count a student states: after 'in total', before 'parameters', or after the last '='."""
-    for pattern, confidence in ((_TOTAL_CUE, 0.9), (_UNIT_CUE, 0.85), (_EQUALS, 0.7)):
-        hits = [(m.group(1).replace(",", ""), b) for b in blocks for m in pattern.finditer(normalize_text(b.text))]
+    """The final count a student states: 'the number of parameters is N', after 'in total', before 'parameters'."""
+    for pattern, confidence in ((_COUNT_PHRASE, 0.9), (_TOTAL_CUE, 0.9), (_UNIT_CUE, 0.85), (_EQUALS, 0.7)):
+        hits = []
+        for block in blocks:
+            canon = normalize_text(block.text)
+            for m in pattern.finditer(canon):
+                hits.append((_total(m, canon) if pattern is _TOTAL_CUE else m.group(1).replace(",", ""), block))
         if hits:
-            value, block = hits[-1]
+            value, block = hits[0] if pattern is _COUNT_PHRASE else hits[-1]
             distinct = list(dict.fromkeys(v for v, _ in hits))
-            if pattern is not _TOTAL_CUE and len(distinct) > 1:
+            if pattern in (_UNIT_CUE, _EQUALS) and len(distinct) > 1:
                 confidence = min(confidence, 0.7)
             return FoundValue(value, block, confidence)
     numbers = [(m.group(0), b) for b in blocks for m in re.finditer(r"\d+", normalize_text(b.text))]
@@ -181,18 +214,63 @@ def find_count(blocks: Sequence[Block]) -> FoundValue | None:
 
 
 def find_layer_name(blocks: Sequence[Block]) -> FoundValue | None:
-    """The conv layer Grad-CAM was run on: a Keras name (conv2d_2) in the text."""
+    """The conv layer Grad-CAM was run on: a Keras layer name (conv2d_2, not the class Conv2D) in the text."""
     for block in blocks:
-        match = re.search(r"\b(conv2d(?:_\d+)?|last_conv\w*|block\d_conv\d)\b", block.text, flags=re.IGNORECASE)
+        match = re.search(r"(?<![\w.])(conv2d(?:_\d+)?|last_conv\w*|block\d_conv\d)(?![\w(])", block.text)
         if match:
             return FoundValue(match.group(1), block, 0.8)
     return None
 
 
+_LATEX_FRACTION = re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_RELATION = re.compile(
+    r"(?<![a-z])(p|pad|padding|پدینگ|پد)\s*(?:=|باید|should be|must be|برابر\s*(?:با)?|equals?)\s*"
+    r"([0-9a-z()+\-−*/×÷⌊⌋⌈⌉ .^{}]*[0-9a-z)⌋⌉])",
+    re.IGNORECASE,
+)
+
+
 def find_relation(blocks: Sequence[Block]) -> FoundValue | None:
-    """Q5(b): the line that states the padding as a formula (p = ..., padding = ...)."""
+    """Q5(b): the padding as a formula (p = ..., padding = ...), cut out of the sentence around it."""
     for block in blocks:
-        canon = normalize_text(block.text)
-        if re.search(r"(?:^|[^a-z])p\s*=|padding\s*=|پدینگ\s*=|pad\s*=", canon) and re.search(r"f|k", canon):
-            return FoundValue(block.text, block, 0.85)
+        text = _LATEX_FRACTION.sub(r"(\1)/(\2)", normalize_digits(block.text)).replace("$", " ").replace("`", " ")
+        for match in _RELATION.finditer(text):
+            body = match.group(2).strip()
+            if re.search(r"[fk]", body, flags=re.IGNORECASE):
+                return FoundValue(f"p = {body}", block, 0.85)
     return None
+
+
+# -- the student ------------------------------------------------------------------------------
+_STUDENT_ID = re.compile(r"(?<!\d)(\d{7,10})(?!\d)")
+_NAME_LABEL = re.compile(r"^(?:نام(?:\s*و\s*نام\s*خانوادگی)?|name|student(?:'s)? name)\s*[:：]\s*(.+)$", re.IGNORECASE)
+_ID_WORDS = re.compile(r"شماره\s*(?:ی\s*)?دانشجویی|ش\.?\s*د\.?|student\s*(?:number|no\.?|id)|\bid\b|[:：|\-–—,،]",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def _name_like(text: str) -> str | None:
+    words = text.strip(" :：-–—|,،*").split()
+    if 2 <= len(words) <= 5 and all(w.isalpha() and len(w) > 1 for w in words):
+        return " ".join(words)
+    return None
+
+
+def find_student(blocks: Sequence[Block]) -> dict[str, FoundValue]:
+    """The student's name and number from a report's first lines (a cover page, or a line like 'Ali Rezaei - 401...')."""
+    found: dict[str, FoundValue] = {}
+    lines = [b for b in blocks[:15] if b.kind != "image" and b.text.strip()]
+    for index, block in enumerate(lines):
+        text = normalize_digits(block.text).strip(" *")
+        label = _NAME_LABEL.match(text)
+        if label and "name" not in found and (name := _name_like(_STUDENT_ID.sub("", label.group(1)))):
+            found["name"] = FoundValue(name, block, 0.8)
+        number = _STUDENT_ID.search(text)
+        if number is None or "id" in found:
+            continue
+        found["id"] = FoundValue(number.group(1), block, 0.8)
+        if "name" not in found:
+            rest = _ID_WORDS.sub(" ", _STUDENT_ID.sub(" ", text))
+            name = _name_like(rest) or (_name_like(normalize_digits(lines[index - 1].text)) if index else None)
+            if name:
+                found["name"] = FoundValue(name, block, 0.7)
+    return found

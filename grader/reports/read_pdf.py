@@ -1,43 +1,36 @@
 """PDF reports through PDFium (pypdfium2): the text layer, repaired, page by page.
 
 Why PDFium: it is maintained (Chrome's PDF engine), fast (a 30-page report in
-well under a second), reads damaged and owner-password files, and orders
-mixed Persian/English lines logically, where pure-Python extractors return
-visual order (numbers and Latin words at the wrong end of the line).
+well under a second), reads damaged and owner-password files, and gives every
+glyph's box, from which a right-to-left line is put back in reading order
+(pdf_bidi.py): the order text extractors guess breaks Latin words, numbers and
+formulas inside Persian lines.
 
 What a Word export of a Persian report still does to the text layer, and how
 each is repaired (tests/reports/test_read_pdf.py shows each on a real export):
 - the لا ligature is one glyph with two characters, extracted in reverse
   ("الیه" for "لایه"): characters that share one glyph box are put back in order;
-- brackets come out mirrored (")الف(" for "(الف)"): a line whose brackets do
-  not balance is balanced by flipping the mirrored ones;
+- brackets come out mirrored (")الف(" for "(الف)"): a bracket that took the line's
+  right-to-left direction is mirrored back (pdf_bidi.py);
 - zero-width non-joiners are lost ("میشود"): matching ignores them anyway;
-- tables become lines of text; page headers and footers repeat on every page
+- tables become lines of text (a column boundary becomes a tab); page headers and footers repeat on every page
   and are dropped; a page with no text layer (a scan) is reported, never read as empty.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader.reports.document import Block, Document, Location, UnreadableReport
+from grader.reports.pdf_bidi import Glyph, direction, reading_order
 from grader.results import Bilingual
 
 MAX_PAGES = 300
 _MIN_TEXT_CHARS = 15  # fewer visible characters than this on a page with a picture: a scan
 _MARGIN = 0.1  # headers and footers sit in the top and bottom tenth of the page (Word: ~4% and ~96%)
-
-
-@dataclass(frozen=True)
-class _Char:
-    text: str
-    box: tuple[float, float, float, float]  # left, bottom, right, top
-    generated: bool
 
 
 def _direction(char: str) -> str:
@@ -54,9 +47,9 @@ def _is_arabic(char: str) -> bool:
     return (unicodedata.bidirectional(char) == "AL" and char.isalpha()) or unicodedata.category(char) == "Mn"
 
 
-def fix_ligatures(chars: list[_Char]) -> list[_Char]:
+def fix_ligatures(chars: list[Glyph]) -> list[Glyph]:
     """Characters of one glyph (same box) in an Arabic-script word come out reversed: restore their order."""
-    fixed: list[_Char] = []
+    fixed: list[Glyph] = []
     i = 0
     while i < len(chars):
         j = i + 1
@@ -70,63 +63,19 @@ def fix_ligatures(chars: list[_Char]) -> list[_Char]:
     return fixed
 
 
-def _words(chars: list[_Char]) -> list[list[_Char]]:
-    words: list[list[_Char]] = [[]]
-    for char in chars:
-        if char.text.isspace():
-            if words[-1]:
-                words.append([])
-        else:
-            words[-1].append(char)
-    return [w for w in words if w]
-
-
-def _word_direction(word: list[_Char]) -> str:
-    strong = Counter(d for c in word if (d := _direction(c.text)))
-    return strong.most_common(1)[0][0] if strong else ""
-
-
-def logical_order(chars: list[_Char]) -> list[_Char]:
-    """An RTL line whose runs come in visual (left-to-right) order is put back in reading order.
-
-    Runs are groups of words of one direction; inside a run the words are already in
-    reading order, only the order of the runs is reversed by visual extraction.
-    """
-    strong = Counter(_direction(c.text) for c in chars)
-    if strong["R"] <= strong["L"]:
-        return chars
-    runs: list[list[list[_Char]]] = []
-    direction = None
-    for word in _words(chars):
-        d = _word_direction(word)
-        if runs and (not d or d == direction):
-            runs[-1].append(word)
-        else:
-            runs.append([word])
-            direction = d or direction
-    if len(runs) < 3:
-        return chars
-    centres = [sum((c.box[0] + c.box[2]) / 2 for w in run for c in w) / sum(len(w) for w in run) for run in runs]
-    rising = sum(b > a for a, b in itertools.pairwise(centres))
-    if rising <= (len(centres) - 1) / 2:
-        return chars  # already right to left: logical order
-    space = _Char(" ", (0.0, 0.0, 0.0, 0.0), True)
-    ordered: list[_Char] = []
-    for run in reversed(runs):
-        for word in run:
-            ordered.extend([*([space] if ordered else []), *word])
-    return ordered
-
-
 _PAIRS = {"(": ")", "[": "]"}
-_CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
 def balance_brackets(line: str) -> str:
-    """Flip mirrored brackets of a right-to-left line: ')الف(' -> '(الف)'. A balanced line is left alone."""
+    """Flip the brackets of a line that hold a pair but do not balance: ')مثلا 1e-5)' -> '(مثلا 1e-5)'.
+
+    Whether a PDF's text layer names a mirrored bracket by its look or by its meaning depends
+    on the font; a line with a single bracket (its pair is on the next line) is left alone.
+    """
     chars = list(line)
-    changed = False
     for opener, closer in _PAIRS.items():
+        if sum(c in (opener, closer) for c in chars) < 2:
+            continue
         stack: list[int] = []
         for i, char in enumerate(chars):
             if char == opener:
@@ -137,11 +86,9 @@ def balance_brackets(line: str) -> str:
                 else:  # a closer before any opener: a mirrored opener
                     chars[i] = opener
                     stack.append(i)
-                    changed = True
         for position in stack[len(stack) - len(stack) // 2 :] if len(stack) > 1 else []:
             chars[position] = closer
-            changed = True
-    return "".join(chars) if changed else line
+    return "".join(chars)
 
 
 def _page_lines(textpage: object, raw: object) -> list[tuple[str, float]]:
@@ -149,25 +96,35 @@ def _page_lines(textpage: object, raw: object) -> list[tuple[str, float]]:
     import pypdfium2.raw as pdfium_c
 
     count = textpage.count_chars()  # type: ignore[attr-defined]
-    chars: list[_Char] = []
+    chars: list[Glyph] = []
     for index in range(count):
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         box = tuple(round(v, 2) for v in textpage.get_charbox(index))  # type: ignore[attr-defined]
-        chars.append(_Char(chr(code) if code else "", box, bool(pdfium_c.FPDFText_IsGenerated(raw, index))))
-    lines: list[tuple[str, float]] = []
-    current: list[_Char] = []
-    for char in [*chars, _Char("\n", (0, 0, 0, 0), True)]:
+        chars.append(Glyph(chr(code) if code else "", box, bool(pdfium_c.FPDFText_IsGenerated(raw, index))))
+    raw_lines: list[list[Glyph]] = [[]]
+    for char in chars:
         if char.text in ("\r", "\n"):
-            if current:
-                ordered = logical_order(fix_ligatures(current))
-                text = "".join(c.text for c in ordered).strip()
-                if text:
-                    top = max((c.box[3] for c in current if not c.generated), default=0.0)
-                    rtl = Counter(_direction(c.text) for c in current)
-                    lines.append((balance_brackets(text) if rtl["R"] > rtl["L"] else text, top))
-            current = []
+            if raw_lines[-1]:
+                raw_lines.append([])
         else:
-            current.append(char)
+            raw_lines[-1].append(char)
+    directions = [direction(line) for line in raw_lines]
+    # A line whose letters do not decide (a table row, a mixed line) takes the direction most of the page has.
+    letters = Counter(d for line in raw_lines for c in line if (d := _direction(c.text)) and c.text.isalpha())
+    page_direction = "R" if letters["R"] >= letters["L"] else "L"
+    lines: list[tuple[str, float]] = []
+    for line, way in zip(raw_lines, directions, strict=True):
+        if not line:
+            continue
+        base = way or page_direction
+        text = reading_order(line, base).strip()
+        if "\t" in text and base != page_direction:  # a table row follows the page, whatever its cells hold
+            base = page_direction
+            text = reading_order(line, base).strip()
+        if base == "R":
+            text = balance_brackets(text)
+        if text:
+            lines.append((text, max((c.box[3] for c in line if not c.generated), default=0.0)))
     return lines
 
 
@@ -220,8 +177,11 @@ def read_pdf(path: Path, relative: str) -> Document:
             textpage = page.get_textpage()
             lines = _page_lines(textpage, textpage.raw)
             visible = sum(len(t.replace(" ", "")) for t, _ in lines)
-            if visible < _MIN_TEXT_CHARS and _has_picture(page):
+            pictures = _picture_tops(page)
+            if visible < _MIN_TEXT_CHARS and pictures:
                 result.image_only_pages.append(number + 1)
+            else:  # a picture between paragraphs (a photo of handwriting): an empty line marks its place
+                lines = sorted([*lines, *((_PICTURE, top) for top in pictures)], key=lambda line: -line[1])
             pages.append(lines)
             textpage.close()
             page.close()
@@ -233,9 +193,16 @@ def read_pdf(path: Path, relative: str) -> Document:
         if number in result.image_only_pages:
             result.blocks.append(Block("image", "", where))
         for text, top in lines:
+            if text == _PICTURE:
+                result.blocks.append(Block("image", "", where))
+                continue
             if _in_margin(top, height) and _shape(text) in running:
                 continue
-            result.blocks.append(Block("text", text, where))
+            if "\t" in text:  # a table row: its cells, in reading order
+                cells = tuple(c.strip() for c in text.split("\t") if c.strip())
+                result.blocks.append(Block("row", " | ".join(cells), where, cells))
+            else:
+                result.blocks.append(Block("text", text, where))
     if result.image_only_pages:
         listed = ", ".join(str(p) for p in result.image_only_pages)
         result.notes.append(Bilingual(
@@ -244,7 +211,19 @@ def read_pdf(path: Path, relative: str) -> Document:
     return result
 
 
-def _has_picture(page: object) -> bool:
+_PICTURE = "\x00picture"
+_MIN_PICTURE = 40.0  # points: smaller pictures are icons and rules, not answers
+
+
+def _picture_tops(page: object) -> list[float]:
+    """The top edges of the pictures on a page that are big enough to hold an answer."""
     import pypdfium2.raw as pdfium_c
 
-    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())  # type: ignore[attr-defined]
+    tops = []
+    for obj in page.get_objects():  # type: ignore[attr-defined]
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if right - left >= _MIN_PICTURE and top - bottom >= _MIN_PICTURE:
+            tops.append(float(top))
+    return tops

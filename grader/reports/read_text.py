@@ -30,20 +30,28 @@ def _decode(data: bytes, relative: str) -> str:
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")  # Markdown's backslash escapes: conv2d\_5 -> conv2d_5
 
 
+def _line_block(line: str, where: Location) -> Block | None:
+    """One Markdown line as a block: a heading, a table row (cells), a picture, or text; None for nothing."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.startswith(("<img", "![")):
+        return Block("image", "", where)
+    if stripped.startswith("|") and stripped.endswith("|"):
+        cells = tuple(c.strip() for c in stripped.strip("|").split("|"))
+        if all(set(c) <= set("-: ") for c in cells):
+            return None  # the |---|---| rule under a table header
+        return Block("row", " | ".join(cells), where, cells)
+    return Block("heading" if stripped.startswith("#") else "text", stripped, where)
+
+
 def read_markdown(path: Path, relative: str) -> Document:
     text = _ESCAPED.sub(r"\1", _decode(path.read_bytes(), relative))
     result = Document(relative, "markdown")
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped:
-            kind = "heading" if stripped.startswith("#") else "text"
-            if stripped.startswith("|") and stripped.endswith("|"):
-                cells = tuple(c.strip() for c in stripped.strip("|").split("|"))
-                if all(set(c) <= set("-: ") for c in cells):
-                    continue  # the |---|---| rule under a table header
-                result.blocks.append(Block("row", " | ".join(cells), Location(relative, paragraph=number), cells))
-                continue
-            result.blocks.append(Block(kind, stripped, Location(relative, paragraph=number)))
+        block = _line_block(line, Location(relative, paragraph=number))
+        if block is not None:
+            result.blocks.append(block)
     return result
 
 
@@ -64,12 +72,8 @@ def read_notebook_markdown(path: Path, relative: str) -> Document:
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(str(s) for s in source)
-        for line in str(source).splitlines():
-            stripped = line.strip()
-            if not stripped or stripped.startswith("<img") or stripped.startswith("!["):
-                if stripped:
-                    result.blocks.append(Block("image", "", Location(relative, cell=number)))
-                continue
-            kind = "heading" if stripped.startswith("#") else "text"
-            result.blocks.append(Block(kind, stripped, Location(relative, cell=number)))
+        for line in _ESCAPED.sub(r"\1", str(source)).splitlines():
+            block = _line_block(line, Location(relative, cell=number))
+            if block is not None:
+                result.blocks.append(block)
     return result

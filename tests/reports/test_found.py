@@ -30,7 +30,7 @@ def test_accuracies_in_every_notation_next_to_their_cue() -> None:
     text = lines("Trial 9 Complete val_accuracy: 0.5418", "Best val_accuracy So Far: 0.9918000102043152",
                  "دقت مدل روی داده‌های آزمون ۹۹٫۲ درصد شد")  # fmt: skip
     best = find_accuracy(text, VAL, TEST, prefer=["best|بهترین"])
-    assert best is not None and best.text == "0.9918" and best.confidence == 0.9
+    assert best is not None and best.text == "0.9918000102043152" and best.confidence == 0.9  # as written
     test = find_accuracy(text, TEST, VAL)
     assert test is not None and test.text == "0.992"
 
@@ -69,7 +69,11 @@ def test_the_final_count_of_a_calculation() -> None:
 
 def test_layer_name_and_padding_relation() -> None:
     assert find_layer_name(lines("heatmaps = generate_gradcam(model, images, labels, 'conv2d_5')")).text == "conv2d_5"  # type: ignore[union-attr]
-    assert find_relation(lines("برای ثابت ماندن اندازه:", "P = (F-1)/2")).text == "P = (F-1)/2"  # type: ignore[union-attr]
+    assert find_relation(lines("برای ثابت ماندن اندازه:", "P = (F-1)/2")).text == "p = (F-1)/2"  # type: ignore[union-attr]
+    sentence = lines("For stride 1 the output is n - f + 2p + 1, so p = (f - 1) / 2.")
+    assert find_relation(sentence).text == "p = (f - 1) / 2"  # type: ignore[union-attr]
+    latex = lines("با stride=1 داریم `n - f + 2p + 1 = n` پس $p = \\frac{f-1}{2}$ (برای f فرد).")
+    assert find_relation(latex).text == "p = (f-1)/(2)"  # type: ignore[union-attr]
 
 
 def test_q5_from_a_word_table_with_arithmetic_and_persian_digits() -> None:
