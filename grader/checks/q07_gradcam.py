@@ -11,6 +11,7 @@ measured thresholds). The expected heatmaps never leave this process.
 from __future__ import annotations
 
 import base64
+import copy
 from fractions import Fraction
 
 import numpy as np
@@ -25,7 +26,13 @@ from grader.checks._q07_calls import (
     student_model,
 )
 from grader.checks._q07_heatmaps import AGREE, RELATED, agreement, normalise, reference_maps, resize_bilinear
-from grader.checks._q07_model import compare_layers, expected_layers, loss_is_categorical, normalised_layers
+from grader.checks._q07_model import (
+    compare_layers,
+    expected_layers,
+    loss_is_categorical,
+    normalised_layers,
+    restore_compiled_activation,
+)
 from grader.context import QuestionContext, rubric_verdict, sheet_verdict
 from grader.registry import Verdict, check
 from grader.results import Bilingual
@@ -33,8 +40,10 @@ from grader.values import parse_number
 from reference import q07_gradcam as ref
 
 PARAMETERS = 130_890  # the sheet's network; tests/reference checks it with count_params()
-NO_MODEL = Bilingual("Not answered yet: no create_model() (a function without parameters that returns the model).",
-                     "هنوز پاسخ داده نشده است: تابع create_model() (بدون پارامتر، که مدل را برمی‌گرداند) پیدا نشد.")  # fmt: skip
+NO_MODEL = Bilingual("Not answered yet: no create_model() (a function without parameters that returns the model) and "
+                     "no model of the sheet's shape built in a notebook.",
+                     "هنوز پاسخ داده نشده است: نه تابع create_model() (بدون پارامتر، که مدل را برمی‌گرداند) پیدا شد و "
+                     "نه مدلی به شکل خواسته‌شده که در نوت‌بوک ساخته شده باشد.")  # fmt: skip
 NO_GRADCAM = Bilingual("Not answered yet: no Grad-CAM function (e.g. generate_gradcam(model, images, labels, "
                        "target_layer)).", "هنوز پاسخ داده نشده است: تابع Grad-CAM (مثلاً generate_gradcam(model, "
                        "images, labels, target_layer)) پیدا نشد.")  # fmt: skip
@@ -54,7 +63,12 @@ def _model(ctx: QuestionContext) -> tuple[dict[str, object], Bilingual | None] |
     found = find_model_factory(ctx)
     if found is None:
         return Verdict(Fraction(0), NO_MODEL)
-    return student_model(ctx, found), found.note()
+    described = copy.deepcopy(student_model(ctx, found))  # the remembered description stays as the run left it
+    notes = [n for n in (found.note(), restore_compiled_activation(described)) if n is not None]
+    if found.definition.kind == "model":
+        notes.insert(0, Bilingual(f"(graded: the model `{found.definition.name}` your notebook built and trained)",
+                                  f"(تصحیح‌شده: مدل `{found.definition.name}` که نوت‌بوک شما ساخت و آموزش داد)"))  # fmt: skip
+    return described, Bilingual.join(notes) if notes else None
 
 
 def _cat(*parts: Bilingual) -> Bilingual:

@@ -10,10 +10,12 @@ is defined, call a function. It never sees expected values.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import io
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -21,8 +23,11 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+import grader.sandbox.budget as budget
+import grader.sandbox.standins as standins
 from grader.sandbox.compat import install as install_keras_compat
 from grader.sandbox.confine import apply_in_child
+from grader.sandbox.harvest import harvest as harvest_globals
 from grader.sandbox.wire import (
     HEADER_SIZE,
     decode_value,
@@ -115,14 +120,48 @@ def is_definition(node: ast.stmt) -> bool:
     return False
 
 
+class CellTimeout(BaseException):
+    """A notebook cell ran past the per-cell limit; the next cell still runs."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise CellTimeout()
+
+
 class Runner:
     def __init__(self) -> None:
         self.modules: dict[str, types.ModuleType] = {}
         self.order: list[str] = []
         self.store: dict[str, Any] = {}
         self.probes: dict[str, types.ModuleType] = {}  # the grader's helpers (see client.Sandbox.probe)
+        self.reports: dict[str, dict[str, Any]] = {}  # units already run (a sibling imported early)
+        self.cell_seconds = 0.0
+
+    def configure(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Before the units: the budget, the offline data, and the submission's own importable modules."""
+        budget.configure(dict(request.get("budget", {})), dict(request.get("data", {})))
+        self.cell_seconds = float(request.get("cell_seconds", 0.0))
+        siblings: dict[str, Callable[[str], types.ModuleType]] = {
+            str(name): functools.partial(self._sibling, unit)
+            for name, unit in dict(request.get("siblings", {})).items()
+        }
+        standins.install(siblings)
+        signal.signal(signal.SIGALRM, _alarm)
+        return {"ok": True}
+
+    def _sibling(self, unit: dict[str, Any], name_imported: str) -> types.ModuleType:
+        name = str(unit["module"])
+        if name not in self.modules:
+            self.reports[name] = self._run_unit(unit, timed=False)
+        return self.modules[name]
 
     def exec_unit(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = str(request["module"])
+        if name in self.reports:  # already run when another file imported it
+            return {"ok": True, "cells": self.reports[name]["cells"], "seconds": 0.0}
+        return self._run_unit(request, timed=True)
+
+    def _run_unit(self, request: dict[str, Any], timed: bool) -> dict[str, Any]:
         import numpy
 
         module_name = str(request["module"])
@@ -134,14 +173,26 @@ class Runner:
         sys.modules.setdefault(module_name, module)
         cells = []
         started = time.perf_counter()
-        for cell in request["cells"]:
-            cells.append(self._exec_cell(module, str(request["file"]), cell, request["mode"]))
-        return {"ok": True, "cells": cells, "seconds": time.perf_counter() - started}
+        outer = budget.ACTIVE
+        budget.ACTIVE = request["mode"] != "definitions"  # the student's own training runs under the budget
+        try:
+            for cell in request["cells"]:
+                limit = self.cell_seconds if timed and request["mode"] == "execute" else 0.0
+                cells.append(self._exec_cell(module, str(request["file"]), cell, request["mode"], limit))
+        finally:
+            budget.ACTIVE = outer
+        report = {"ok": True, "cells": cells, "seconds": time.perf_counter() - started}
+        self.reports[module_name] = report
+        return report
 
-    def _exec_cell(self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str) -> dict[str, Any]:
+    def _exec_cell(
+        self, module: types.ModuleType, file: str, cell: dict[str, Any], mode: str, limit: float = 0.0
+    ) -> dict[str, Any]:
         label = f"{file} (cell {cell['index'] + 1})" if cell["index"] is not None else file
         STUDENT_FILES.add(label)
         report: dict[str, Any] = {"index": cell["index"], "errors": [], "skipped": 0, "output": ""}
+        events, notes = len(budget.EVENTS), len(standins.NOTES)
+        started = time.perf_counter()
         try:
             tree = ast.parse(cell["source"], filename=label)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
@@ -154,6 +205,8 @@ class Runner:
         writer = CappedWriter()
         saved = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = writer
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, limit)
         try:
             for node in tree.body:
                 if mode == "definitions" and not is_definition(node):
@@ -162,11 +215,20 @@ class Runner:
                 try:
                     code = compile(ast.Module(body=[node], type_ignores=[]), label, "exec")
                     exec(code, module.__dict__)
+                except CellTimeout:
+                    report["timed_out"] = limit
+                    break
                 except BaseException as error:
                     report["errors"].append(_describe_error(error, node.lineno))
+        except CellTimeout:  # the alarm rang between two statements
+            report["timed_out"] = limit
         finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = saved
         report["output"] = writer.value()
+        report["events"] = budget.EVENTS[events:] + standins.NOTES[notes:]
+        report["seconds"] = round(time.perf_counter() - started, 3)
         return report
 
     def inventory(self) -> dict[str, Any]:
@@ -197,6 +259,10 @@ class Runner:
                     "bases": [b.__name__ for b in obj.__mro__[1:]] if inspect.isclass(obj) else [],
                 })  # fmt: skip
         return {"ok": True, "items": items}
+
+    def harvest(self) -> dict[str, Any]:
+        """The models, tuners and plain values the student's runs left in their modules' globals."""
+        return {"ok": True, "items": harvest_globals(self.modules, self.order)}
 
     def install_probe(self, request: dict[str, Any]) -> dict[str, Any]:
         """Load one of the grader's helper modules (no grading data in it) under a private name."""
@@ -302,7 +368,7 @@ def main() -> None:
     # tells the parent which pid to kill: with a PID namespace, not its own child's.
     apply_in_child(plan, lambda pid: write_frame(reply_fd, {"id": 0, "pid": pid}))
     install_fence(plan["hidden"], plan["scratch"])
-    install_keras_compat()
+    install_keras_compat({"keras": [budget.patch_keras], "keras_tuner": [budget.patch_keras_tuner]})
     # Libraries' warnings (Keras' "do not pass input_shape", joblib on a read-only /dev/shm)
     # are not the student's output; left on, they would show up as "printed N characters".
     import warnings
@@ -314,6 +380,8 @@ def main() -> None:
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "exec_unit": runner.exec_unit,
         "inventory": lambda r: runner.inventory(),
+        "harvest": lambda r: runner.harvest(),
+        "configure": runner.configure,
         "call": runner.call,
         "install_probe": runner.install_probe,
         "ping": lambda r: {"ok": True},

@@ -30,6 +30,7 @@ from grader.sandbox import confine, wire
 from grader.sandbox.confine import Confinement, Limits
 from grader.sandbox.failures import StudentCodeFailure, failure_from_reply
 from grader.sandbox.program import child_program
+from grader.sandbox.run_setup import RunSetup, hand_over
 from grader.submission import Unit
 
 
@@ -75,19 +76,23 @@ class Sandbox:
         limits: Limits | None = None,
         call_timeout: float = 10.0,
         load_timeout: float = 30.0,
+        run: RunSetup | None = None,
     ) -> None:
         self.units = units
         self.hidden = hidden
         self.limits = limits or Limits()
         self.call_timeout = call_timeout
         self.load_timeout = load_timeout
+        self.run = run or RunSetup()
         self._workdir = Path(tempfile.mkdtemp(prefix="hw4-grader-"))
         os.chmod(self._workdir, 0o711)
         self.scratch = self._workdir / "scratch"
         self.scratch.mkdir()
         new_root = self._workdir / "root"  # becomes the child's whole filesystem (see confine)
         new_root.mkdir()
-        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, new_root)
+        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, new_root,
+                                                          self.run.mirrors)  # fmt: skip
+        hand_over(self.scratch, self.plan, self.run)
         confine.protect_parent()
         self._process: subprocess.Popen[bytes] | None = None
         self._drainer: threading.Thread | None = None
@@ -249,6 +254,7 @@ class Sandbox:
 
     def _load_all(self, modes: dict[str, str]) -> list[UnitReport] | None:
         self._spawn_checked()
+        self._configure(modes)
         reports = []
         for unit in self.units:
             mode = modes.get(unit.file, unit.mode)
@@ -256,9 +262,10 @@ class Sandbox:
             reports.append(report)
             if report.skipped:
                 continue
+            timeout = self.run.notebook_seconds if mode == "execute" else self.load_timeout
             try:
                 reply = self._request({"op": "exec_unit", **dataclasses.replace(unit, mode=mode).to_json()},
-                                      self.load_timeout)  # fmt: skip
+                                      timeout)  # fmt: skip
             except StudentCodeFailure:
                 modes[unit.file] = "skip" if mode == "definitions" else "definitions"
                 self._kill()
@@ -266,6 +273,23 @@ class Sandbox:
             report.cells = list(reply.get("cells", []))
             self.busy_seconds += float(reply.get("seconds", 0.0))
         return reports
+
+    def _configure(self, modes: dict[str, str]) -> None:
+        """The budget, the offline data and the submission's importable modules, before any unit runs."""
+        siblings: dict[str, dict[str, Any]] = {}
+        for unit in self.units:
+            name = Path(unit.file).stem
+            if unit.file.endswith(".py") and name.isidentifier() and modes.get(unit.file) != "skip":
+                siblings.setdefault(name, dataclasses.replace(unit, mode=modes.get(unit.file, unit.mode)).to_json())
+        data = {name: str(self.scratch / path) for name, path in self.run.keras.items()}
+        self._request({"op": "configure", "budget": self.run.budget, "data": data, "siblings": siblings,
+                       "cell_seconds": self.run.cell_seconds}, 60.0)  # fmt: skip
+
+    def harvest(self) -> list[dict[str, Any]]:
+        """What the run left in the student's modules: models, tuners, hypermodels, plain values."""
+        self._ensure_running()
+        reply = self._request({"op": "harvest"}, self.call_timeout)
+        return [dict(item) for item in reply.get("items", []) if isinstance(item, dict)]
 
     def _spawn_checked(self) -> None:
         """Start a child and make sure it answers; if it cannot, the grader's environment is broken."""

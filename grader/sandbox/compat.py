@@ -14,9 +14,10 @@ not, each with the error a correct student would otherwise see:
 - `from keras.utils import np_utils` (`np_utils.to_categorical`), removed in Keras 3;
 - `from keras.preprocessing.image import ImageDataGenerator` (the Q2 notebook's pipeline):
   Keras 3 keeps the class only under `tf.keras` and `keras.src.legacy`, so the plain `keras`
-  spelling gets "cannot import name 'ImageDataGenerator'".
+  spelling gets "cannot import name 'ImageDataGenerator'";
+- pandas' `fillna(method='ffill')` (Colab's pandas 1.5; pandas 3 removed the argument).
 
-The shims are applied right after `keras` is first imported (by the student's
+The shims are applied right after `keras` (or pandas) is first imported (by the student's
 code or ours), through an import hook, so that grading questions that never
 touch TensorFlow does not pay for importing it. This module is sent to the
 child as source (see program.child_program) and holds no grading data.
@@ -137,8 +138,30 @@ def _image_data_generator(keras: Any) -> None:
             setattr(public, name, getattr(legacy, name))
 
 
+def patch_pandas(pandas: Any) -> None:
+    """`fillna(method='ffill')`, which Colab's pandas 1.5 took and pandas 3 refuses ("unexpected keyword")."""
+    for kind in (pandas.DataFrame, pandas.Series):
+        if getattr(kind.fillna, PATCHED, False):
+            continue
+        original = kind.fillna
+
+        def fillna(self: Any, value: Any = None, *args: Any, method: Any = None, __original: Any = original,
+                   **kwargs: Any) -> Any:  # fmt: skip
+            if method in ("ffill", "pad"):
+                return self.ffill(limit=kwargs.get("limit"), inplace=kwargs.get("inplace", False))
+            if method in ("bfill", "backfill"):
+                return self.bfill(limit=kwargs.get("limit"), inplace=kwargs.get("inplace", False))
+            return __original(self, value, *args, **kwargs)
+
+        setattr(fillna, PATCHED, True)
+        kind.fillna = fillna
+
+
+AFTER_IMPORT: dict[str, list[Any]] = {"keras": [patch_keras], "pandas": [patch_pandas]}
+
+
 class _AfterImport(importlib.abc.MetaPathFinder):
-    """Patches `keras` as soon as its package has finished importing."""
+    """Applies the shims (and the budget, see budget.py) as soon as a package has finished importing."""
 
     def __init__(self) -> None:
         self._busy = False
@@ -146,7 +169,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != "keras" or self._busy:
+        if fullname not in AFTER_IMPORT or self._busy:
             return None
         self._busy = True
         try:
@@ -160,18 +183,26 @@ class _AfterImport(importlib.abc.MetaPathFinder):
 
         def exec_module(module: types.ModuleType) -> None:
             run(module)
-            try:
-                patch_keras(module)
-            except Exception as error:  # a shim that no longer fits must not break the student's import
-                print(f"[grader] Keras compatibility shims not applied: {error}", file=sys.__stderr__)
+            _apply(fullname, module)
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
 
 
-def install() -> None:
-    """Install the hook (call before any student code runs)."""
-    if "keras" in sys.modules:
-        patch_keras(sys.modules["keras"])
-    elif not any(isinstance(f, _AfterImport) for f in sys.meta_path):
+def _apply(name: str, module: types.ModuleType) -> None:
+    for patch in AFTER_IMPORT.get(name, []):
+        try:
+            patch(module)
+        except Exception as error:  # a shim that no longer fits must not break the student's import
+            print(f"[grader] {name}: compatibility shim {patch.__name__} not applied: {error}", file=sys.__stderr__)
+
+
+def install(extra: dict[str, list[Any]] | None = None) -> None:
+    """Install the hook (call before any student code runs); `extra` adds patches per package."""
+    for name, patches in (extra or {}).items():
+        AFTER_IMPORT.setdefault(name, []).extend(patches)
+    for name in AFTER_IMPORT:
+        if name in sys.modules:
+            _apply(name, sys.modules[name])
+    if not any(isinstance(f, _AfterImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _AfterImport())

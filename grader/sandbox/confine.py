@@ -81,6 +81,9 @@ class Confinement:
     drop_to: tuple[int, int] | None = None  # (uid, gid) a root grader drops the child to
     needed: tuple[str, ...] = ()  # folders the interpreter reads, made reachable for that uid
     layers: tuple[str, ...] = ()
+    # Absolute folders notebooks write and read (Colab's /content): each is a folder of the scratch
+    # folder, mounted there. Only with namespaces; without them such paths stay missing.
+    mirrors: tuple[str, ...] = ()
 
 
 _LIBC: ctypes.CDLL | None = None
@@ -164,7 +167,9 @@ def protect_parent() -> None:
         _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, new_root: Path) -> Confinement:
+def plan_confinement(
+    limits: Limits, hidden: list[Path], scratch: Path, new_root: Path, mirrors: tuple[str, ...] = ()
+) -> Confinement:
     namespaces = available_namespaces()
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
     processes = limits.processes
@@ -198,13 +203,14 @@ def plan_confinement(limits: Limits, hidden: list[Path], scratch: Path, new_root
         drop_to=drop_to,
         needed=tuple(sorted(os.path.realpath(p) for p in needed)),
         layers=tuple(layers),
+        mirrors=mirrors if namespaces != "none" else (),
     )
 
 
 def plan_to_json(plan: Confinement) -> dict[str, Any]:
     return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
             "scratch": plan.scratch, "new_root": plan.new_root, "drop_to": plan.drop_to,
-            "needed": list(plan.needed)}  # fmt: skip
+            "needed": list(plan.needed), "mirrors": list(plan.mirrors)}  # fmt: skip
 
 
 def _mount_points() -> list[tuple[str, set[str]]]:
@@ -228,7 +234,7 @@ def _remount_read_only(keep: tuple[str, ...]) -> None:
         libc.mount(None, path.encode(), None, flags, None)  # best effort: a mount that refuses stays as it is
 
 
-def _enter_minimal_root(new_root: str, keep: list[str]) -> None:
+def _enter_minimal_root(new_root: str, keep: list[str], mirrors: dict[str, str] | None = None) -> None:
     """Make `new_root` (an empty tmpfs) the root filesystem, holding only bind mounts of `keep`.
 
     Folders created on the way (e.g. /root above a pyenv Python) are fresh and
@@ -250,6 +256,9 @@ def _enter_minimal_root(new_root: str, keep: list[str]) -> None:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             open(target, "w").close()
         _call(libc.mount(path.encode(), target.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
+    for target, source in (mirrors or {}).items():  # Colab's /content: a writable folder of the scratch folder
+        os.makedirs(new_root + target, exist_ok=True)
+        _call(libc.mount(source.encode(), (new_root + target).encode(), None, MS_BIND, None), f"mirror {target}")
     for folder in ("proc", "tmp", "oldroot"):
         os.makedirs(os.path.join(new_root, folder), exist_ok=True)
     # A /proc of this PID namespace: the grader's processes are not in it.
@@ -315,7 +324,10 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
             _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
         _fork_into_pid_namespace(report_pid)
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-        _enter_minimal_root(str(data["new_root"]), [*SYSTEM_PATHS, *data["needed"], scratch])
+        mirrors = {str(m): os.path.join(scratch, str(m).strip("/")) for m in data.get("mirrors", [])}
+        for source in mirrors.values():
+            os.makedirs(source, exist_ok=True)
+        _enter_minimal_root(str(data["new_root"]), [*SYSTEM_PATHS, *data["needed"], scratch], mirrors)
         for path in data["hidden"]:  # the grader's own package, where it lives inside site-packages
             if not os.path.exists(path) or path == scratch or scratch.startswith(path + "/"):
                 continue
@@ -324,7 +336,7 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
                                  b"size=4k,mode=555"), f"hide {path}")  # fmt: skip
             else:
                 _call(libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None), f"hide {path}")
-        _remount_read_only(keep=(scratch, "/proc"))
+        _remount_read_only(keep=(scratch, "/proc", *mirrors))
         if data["drop_to"] is not None:
             _drop_to(*data["drop_to"])
         else:

@@ -50,8 +50,8 @@ def _activation_name(layer: Any) -> str | None:
 def describe_layer(layer: Any) -> dict[str, Any]:
     try:
         config = layer.get_config()
-    except Exception:
-        config = {}
+    except Exception:  # e.g. a Dense whose activation a notebook set to None: read the attributes instead
+        config = {k: getattr(layer, k) for k in _CONFIG_KEYS if k != "activation" and hasattr(layer, k)}
     settings = {k: _plain(config[k]) for k in _CONFIG_KEYS if k in config}
     if "activation" in settings or hasattr(layer, "activation"):
         settings["activation"] = _activation_name(layer) or settings.get("activation")
@@ -111,18 +111,29 @@ def describe_model(model: Any, input_shape: tuple[int, ...] | None = None) -> di
         "loss": _loss_name(getattr(model, "loss", None)),
         "optimizer": type(optimizer).__name__ if optimizer is not None else None,
         "learning_rate": rate,
+        # Set when the model was compiled in the student's run (sandbox/budget.py), for a model changed since.
+        "compiled_activations": [
+            a for a in getattr(model, "_hw4_compiled_activations", []) if a is None or isinstance(a, str)
+        ][-len(layers) :]
+        or None,
     }
 
 
 def describe_student_model(factory: Any, input_shape: list[int]) -> dict[str, Any]:
-    """Q7: call the student's create_model() (or a class) and describe what it returns."""
-    model = factory()
+    """Q7: call the student's create_model() (or a class) and describe what it returns; or describe the
+    model itself, when the notebook built it at top level."""
+    model = factory if isinstance(factory, _keras().Model) else factory()
     return describe_model(model, tuple(input_shape))
 
 
 # -- the grader's Q7 network, for the student's Grad-CAM function ----------------------
 def build_grader_model(
-    spec: list[list[Any]], weights: list[np.ndarray], flavour: str, names: list[str], zero_head: bool
+    spec: list[list[Any]],
+    weights: list[np.ndarray],
+    flavour: str,
+    names: list[str],
+    zero_head: bool,
+    linear_head: bool = False,
 ) -> Any:
     """The grader's trained network as a Sequential or Functional model, with the given layer names."""
     keras = _keras()
@@ -141,6 +152,8 @@ def build_grader_model(
     if zero_head:  # the class score no longer depends on the image: every Grad-CAM is constant
         weights[-2][...] = 0.0
     model.set_weights(weights)
+    if linear_head:  # the notebook removed the softmax before calling its Grad-CAM (keras.io's recipe)
+        model.layers[-1].activation = keras.activations.linear
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -161,28 +174,45 @@ def _collect(result: Any, count: int) -> np.ndarray:
     return maps
 
 
+# How a Grad-CAM function may want its images, per the public examples: all at once (a batch), one at a
+# time with a batch axis (keras.io's make_gradcam_heatmap(np.expand_dims(img, 0), ...)), one at a time as
+# a plain image (functions that add the axis themselves).
+CONVENTIONS = ("batch", "one_batched", "one")
+
+
 def run_gradcam(
-    function: Any, roles: dict[str, str], images: np.ndarray, labels: np.ndarray, layer: str, model: dict[str, Any]
+    function: Any,
+    roles: dict[str, str],
+    images: np.ndarray,
+    labels: np.ndarray,
+    layer: str,
+    model: dict[str, Any],
+    convention: str = "",
+    layer_object: bool = False,
 ) -> dict[str, Any]:
     """Call the student's Grad-CAM function, arguments by keyword and role, on a fresh grader model.
 
-    roles: parameter name -> model / images / image / labels / label / layer. With a
-    singular image or label the function is called once per image. A fresh model
-    per call: tf-keras-vis with clone=False changes the model's last activation.
+    roles: parameter name -> model / images / image / labels / label / layer. `convention` says how
+    the images are passed (CONVENTIONS); by default, once per image when the parameters are singular.
+    With `layer_object` the layer itself is passed instead of its name. A fresh model per call:
+    tf-keras-vis with clone=False, and keras.io's own example, change the model's last activation.
     """
     network = build_grader_model(**model)
+    target = network.get_layer(layer) if layer_object else layer
+    convention = convention or ("one" if {"image", "label"} & set(roles.values()) else "batch")
     started = time.perf_counter()
-    if not {"image", "label"} & set(roles.values()):
-        maps = _collect(function(**_arguments(roles, network, images, labels, layer)), len(images))
+    if convention == "batch":
+        maps = _collect(function(**_arguments(roles, network, images, labels, target)), len(images))
     else:
-        maps = np.stack([
-            _collect(function(**_arguments(roles, network, images[i], labels[i], layer)), 1)[0]
-            for i in range(len(images))
-        ])  # fmt: skip
+        single = []
+        for i in range(len(images)):
+            image = images[i : i + 1] if convention == "one_batched" else images[i]
+            single.append(_collect(function(**_arguments(roles, network, image, labels[i], target)), 1)[0])
+        maps = np.stack(single)
     return {"maps": maps, "seconds": time.perf_counter() - started}
 
 
-def _arguments(roles: dict[str, str], model: Any, images: Any, labels: Any, layer: str) -> dict[str, Any]:
+def _arguments(roles: dict[str, str], model: Any, images: Any, labels: Any, layer: Any) -> dict[str, Any]:
     by_role = {"model": model, "images": images, "image": images, "labels": labels, "label": labels, "layer": layer}
     return {name: by_role[role] for name, role in roles.items()}
 

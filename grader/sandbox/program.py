@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import inspect
 
-from grader.sandbox import child_main, compat, confine, wire
+from grader.sandbox import budget, child_main, compat, confine, harvest, standins, wire
 
 
 def child_program() -> str:
-    """The child's whole program: three of our modules, loaded without importing the grader."""
+    """The child's whole program: our child-side modules, loaded without importing the grader."""
     sources = {
         "grader.sandbox.compat": inspect.getsource(compat),
+        "grader.sandbox.budget": inspect.getsource(budget),
+        "grader.sandbox.standins": inspect.getsource(standins),
+        "grader.sandbox.harvest": inspect.getsource(harvest),
         "grader.sandbox.confine": inspect.getsource(confine),
         "grader.sandbox.wire": inspect.getsource(wire),
         "__hw4_child__": inspect.getsource(child_main),

@@ -1,0 +1,80 @@
+"""What happened when a notebook ran under the budget, told once per notebook in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.results import Bilingual, SubmissionNote
+from grader.sandbox.client import UnitReport
+
+
+def _event(event: dict[str, Any]) -> Bilingual | None:
+    kind = event.get("kind")
+    asked, ran = event.get("asked"), event.get("ran")
+    asked_text = f"{asked:,}" if isinstance(asked, int) else "all"
+    if kind == "epochs":
+        return Bilingual(f"fit: {asked_text} epochs cut to {ran}", f"fit: {asked_text} دوره به {ran} کاهش یافت")
+    if kind == "samples":
+        return Bilingual(f"fit: {asked_text} training examples cut to {ran:,}",
+                         f"fit: {asked_text} نمونهٔ آموزش به {ran:,} کاهش یافت")  # fmt: skip
+    if kind == "steps":
+        return Bilingual(
+            f"fit: {asked_text} steps per epoch cut to {ran}", f"fit: {asked_text} گام در هر دوره به {ran} کاهش یافت"
+        )
+    if kind == "evaluate":
+        return Bilingual(f"evaluate: {asked_text} examples cut to {ran:,} (its numbers are the budget run's)",
+                         f"evaluate: {asked_text} نمونه به {ran:,} کاهش یافت (اعدادش مال اجرای محدود است)")  # fmt: skip
+    if kind == "fit_seconds":
+        return Bilingual(
+            f"training stopped after {event.get('seconds'):g} s", f"آموزش پس از {event.get('seconds'):g} ثانیه متوقف شد"
+        )
+    if kind == "trials":
+        return Bilingual(
+            f"tuner search: {asked_text} trials cut to {ran}", f"جستجوی tuner: {asked_text} آزمایش به {ran} کاهش یافت"
+        )
+    if kind == "executions":
+        return Bilingual(
+            f"tuner search: {asked} executions per trial cut to 1",
+            f"جستجوی tuner: {asked} اجرا در هر آزمایش به ۱ کاهش یافت",
+        )
+    if kind == "served":
+        return Bilingual(f"{event.get('name')} served offline", f"{event.get('name')} بدون اینترنت داده شد")
+    if kind == "no_weights":
+        return Bilingual(f"ImageNet weights ({event.get('name')}) cannot be downloaded: random weights kept",
+                         f"وزن‌های ImageNet ({event.get('name')}) دانلود نمی‌شوند: وزن‌های تصادفی ماند")  # fmt: skip
+    if kind == "standin":
+        package = event.get("package")
+        return Bilingual(f"{package} is not installed here: a display-only stand-in took its calls",
+                         f"{package} اینجا نصب نیست: جایگزینی فقط‌نمایشی فراخوانی‌هایش را پذیرفت")  # fmt: skip
+    return None
+
+
+def run_notes(reports: list[UnitReport]) -> list[SubmissionNote]:
+    """One note per notebook that ran: its cells, the failures, what the budget cut, and what was not run."""
+    notes = []
+    for report in reports:
+        unit = report.unit
+        if unit.mode != "execute" or report.hung or report.skipped:
+            continue
+        failed = sum(1 for c in report.cells if c.get("errors") or c.get("syntax_error"))
+        stopped = [c["index"] + 1 for c in report.cells if c.get("timed_out")]
+        events: list[Bilingual] = []
+        for cell in report.cells:
+            for event in cell.get("events", []):
+                text = _event(event) if isinstance(event, dict) else None
+                if text is not None and text not in events:
+                    events.append(text)
+        shell = [line for cell in unit.cells for line in cell.shell]
+        parts = [Bilingual(f"{unit.file} was run top to bottom: {len(report.cells)} cells, {failed} with an error",
+                           f"{unit.file} از ابتدا تا انتها اجرا شد: {len(report.cells)} سلول، {failed} سلول با خطا")]  # fmt: skip
+        if stopped:
+            listed = ", ".join(str(n) for n in stopped)
+            parts.append(
+                Bilingual(f"cell(s) {listed} stopped at the time limit", f"سلول {listed} در سقف زمان متوقف شد")
+            )
+        parts += events
+        if shell:
+            shown = "; ".join(shell[:3]) + (f" (+{len(shell) - 3})" if len(shell) > 3 else "")
+            parts.append(Bilingual(f"shell commands not run: {shown}", f"دستورهای shell اجرا نشدند: {shown}"))
+        notes.append(SubmissionNote("run", Bilingual.join(parts, sep="; ")))
+    return notes

@@ -1,0 +1,49 @@
+"""How a submission's notebooks run in the sandbox child, and the data files handed to them before they start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox.confine import Confinement
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """A notebook's budget and the data handed to it (see grader/notebook_data.py and sandbox/budget.py)."""
+
+    budget: dict[str, Any] = field(default_factory=dict)  # budget.SETTINGS: epochs, steps, samples, ...
+    cell_seconds: float = 60.0  # a notebook cell is stopped after this, and the next one runs
+    notebook_seconds: float = 240.0  # a notebook that runs longer is killed and loaded definitions-only
+    files: dict[str, bytes] = field(default_factory=dict)  # path relative to the scratch folder -> bytes
+    keras: dict[str, str] = field(default_factory=dict)  # file name get_file asks for -> path in scratch
+    mirrors: tuple[str, ...] = ()  # absolute folders made writable for notebooks (Colab's /content)
+
+
+def hand_over(scratch: Path, plan: Confinement, run: RunSetup) -> None:
+    """Write the notebooks' data into the scratch folder: called before any student code exists to interfere.
+
+    Folders are given to the child's user (a root grader drops the child to nobody), so that a
+    notebook can also save its own files beside them (a model checkpoint under /content).
+    """
+    owner = plan.drop_to
+    for mirror in plan.mirrors:
+        _folder(scratch, scratch / mirror.strip("/"), owner)
+    for name, data in sorted(run.files.items()):
+        target = scratch / name
+        if scratch.resolve() not in target.resolve().parents:
+            continue  # never outside the scratch folder
+        _folder(scratch, target.parent, owner)
+        target.write_bytes(data)
+        target.chmod(0o644)
+
+
+def _folder(scratch: Path, folder: Path, owner: tuple[int, int] | None) -> None:
+    missing = [p for p in (folder, *folder.parents) if scratch in p.parents and not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in missing:
+        path.chmod(0o755)
+        if owner is not None:
+            os.chown(path, *owner)
