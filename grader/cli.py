@@ -240,6 +240,31 @@ def extract(directory: Path, output: Path | None, force: bool) -> None:
 
 
 @main.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
+              help="The overrides file decisions go to (default: the class run's, else overrides.yaml beside "
+                   "RESULTS_DIR); corrections and the audit log are written beside it.")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The interface to serve on.")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a --host other than this machine's loopback (a token is then required)."
+)
+@click.option("--reviewer", default="", help="Your name, recorded with every decision (the page asks otherwise).")
+def review(results_dir: Path, overrides_path: Path | None, port: int, host: str, allow_remote: bool,
+           reviewer: str) -> None:  # fmt: skip
+    """Review a class run in the browser: the checks waiting for a TA, decisions into the overrides file."""
+    try:
+        from grader.review.serve import serve
+        from grader.review.store import StoreError
+    except ImportError as error:
+        _fail(f"grader review needs the review extra ({error.name} is missing): pip install 'hw4-grader[review]'")
+    try:
+        serve(results_dir, overrides_path, host, port, reviewer, allow_remote)
+    except (StoreError, ValueError, OSError) as error:
+        _fail(str(error))
+
+
+@main.command()
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write the reference values of the answer key as JSON.")  # fmt: skip
 @click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the answer key as PDF.")
