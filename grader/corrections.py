@@ -26,6 +26,7 @@ import yaml
 
 from grader.answer_sheet import AnswerSheet, RawAnswer, Source
 from grader.reports.document import Location
+from grader.results import Bilingual, SubmissionNote
 from grader.sheet_schema import FIELDS_BY_PATH
 
 
@@ -87,3 +88,11 @@ def apply(sheet: AnswerSheet, corrections: dict[str, Correction], name: str = "c
         sheet.problems = [p for p in sheet.problems if p.field != dotted]
         applied.append(dotted)
     return applied
+
+
+def note(corrections: dict[str, Correction]) -> SubmissionNote:
+    """The submission's note saying which answers a TA corrected (kind "correction")."""
+    fixed = sorted(corrections)
+    return SubmissionNote("correction", Bilingual(
+        f"{len(fixed)} answers as corrected by a TA: {', '.join(fixed)}",
+        f"{len(fixed)} پاسخ با اصلاح دستیار آموزشی: {'، '.join(fixed)}"))  # fmt: skip

@@ -18,6 +18,7 @@ from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
 from grader.context import QuestionContext
 from grader.corrections import Correction
 from grader.corrections import apply as apply_corrections
+from grader.corrections import note as corrections_note
 from grader.persian import normalize_text
 from grader.registry import CheckSpec, Verdict, collect
 from grader.reports.extract import extract, fill_sheet
@@ -277,10 +278,7 @@ def read_answers(
     sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
     notes = _read_reports(root, sheet, sheet_path)
     if corrections:
-        fixed = apply_corrections(sheet, corrections)
-        notes.append(SubmissionNote("report", Bilingual(
-            f"{len(fixed)} answers as corrected by a TA: {', '.join(fixed)}",
-            f"{len(fixed)} پاسخ با اصلاح دستیار آموزشی: {'، '.join(fixed)}")))  # fmt: skip
+        apply_corrections(sheet, corrections)
     for path in extra:
         notes.append(SubmissionNote("sheet", Bilingual(
             f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]
@@ -350,6 +348,8 @@ def grade(
     finally:
         if sandbox is not None:
             sandbox.close()
+    if corrections:
+        notes.append(corrections_note(corrections))  # last, so that grader review can replace it in place
     report = GradeReport(
         submission=str(root),
         grader_version=grader.__version__,

@@ -141,52 +141,52 @@ def create_app(results_dir: Path, overrides: Path | None = None, *, reviewer: st
         return _page("queue.html", items=shown, total=len(everything), counts=counts(everything),
                      messages=actions.pop_messages())  # fmt: skip
 
-    @app.get("/student/<student>")
-    def student_page(student: str) -> Response:
+    @app.get("/student/<sid>")
+    def student_page(sid: str) -> Response:
         try:
-            result = store.result(student)
+            result = store.result(sid)
         except KeyError:
             abort(404)
         waiting = {(i.student, i.check_id) for i in store.queue()}
-        return _page("student.html", student=student, result=result, waiting=waiting)
+        return _page("student.html", student=sid, result=result, waiting=waiting)
 
-    @app.get("/student/<student>/<check_id>")
-    def check(student: str, check_id: str) -> Response:
+    @app.get("/student/<sid>/<check_id>")
+    def check(sid: str, check_id: str) -> Response:
         try:
-            located = locate(store, student, check_id)
+            located = locate(store, sid, check_id)
         except KeyError:
             abort(404)
         shown = filtered(store.queue(), **_filters())
         page = check_page(store, files, cache, located, shown, g.lang)
         return _page("check.html", p=page, messages=actions.pop_messages(), form={})
 
-    @app.get("/student/<student>/<check_id>/heatmaps.png")
-    def heatmaps(student: str, check_id: str) -> Response:
+    @app.get("/student/<sid>/<check_id>/heatmaps.png")
+    def heatmaps(sid: str, check_id: str) -> Response:
         from grader.render import pdf_report
 
         try:
-            located = locate(store, student, check_id)
+            located = locate(store, sid, check_id)
             image = pdf_report.heatmaps(pdf_report.student_maps(located.rebuilt()))
         except (KeyError, ImportError, OSError):
             abort(404)
         return Response(image, mimetype="image/png")
 
-    @app.post("/student/<student>/<check_id>/decide")
-    def decide(student: str, check_id: str) -> BaseResponse:
+    @app.post("/student/<sid>/<check_id>/decide")
+    def decide(sid: str, check_id: str) -> BaseResponse:
         try:
-            located = locate(store, student, check_id)
+            located = locate(store, sid, check_id)
         except KeyError:
             abort(404)
         outcome = actions.decide(store, files, located, request.form, g.lang)
         return _after(located, outcome, check_id)
 
-    @app.post("/student/<student>/<check_id>/correct")
-    def correct(student: str, check_id: str) -> BaseResponse:
+    @app.post("/student/<sid>/<check_id>/correct")
+    def correct(sid: str, check_id: str) -> BaseResponse:
         try:
-            located = locate(store, student, check_id)
+            located = locate(store, sid, check_id)
         except KeyError:
             abort(404)
-        sheet = cache.sheet(student)
+        sheet = cache.sheet(sid)
         field = request.form.get("field", "")
         raw = sheet.raw.get(tuple(field.split("."))) if sheet is not None else None
         saved = {str(s["field"]): s for s in located.check["details"].get("sources") or ()}.get(field)
@@ -232,5 +232,5 @@ def _link(student: str | None = None, check_id: str | None = None, **extra: str)
     if student is None:
         return url_for("queue", **query)
     if check_id is None:
-        return url_for("student_page", student=student, **query)
-    return url_for("check", student=student, check_id=check_id, **query)
+        return url_for("student_page", sid=student, **query)
+    return url_for("check", sid=student, check_id=check_id, **query)

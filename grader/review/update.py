@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from grader import batch
+from grader.corrections import Correction
 from grader.corrections import load as load_corrections
+from grader.corrections import note as corrections_note
 from grader.engine import Options
 from grader.overrides import apply as apply_overrides
 from grader.overrides import load as load_overrides
@@ -78,10 +80,18 @@ class ClassUpdater:
                          int(options["memory_bytes"]))  # fmt: skip
         return batch.cache_key(batch.Student(student, source), chosen, overrides, corrections)
 
-    def rewrite(self, student: str, replaced: dict[str, CheckResult] | None = None, stale: bool = False) -> None:
-        """The student's JSON again: checks replaced where given, overrides from the file, key in step."""
+    def rewrite(self, student: str, replaced: dict[str, CheckResult] | None = None, stale: bool = False,
+                corrections: dict[str, Correction] | None = None) -> None:  # fmt: skip
+        """The student's JSON again: checks replaced where given, overrides from the file, key in step.
+
+        corrections: the student's corrections now (after one changed): the note saying so is renewed."""
         data = self.store.result(student)
         report = report_from_dict(data)
+        if corrections is not None:
+            notes = tuple(n for n in report.notes if n.kind != "correction")
+            report = dataclasses.replace(
+                report, notes=(*notes, corrections_note(corrections)) if corrections else notes
+            )
         if replaced:
             questions = tuple(dataclasses.replace(q, checks=tuple(replaced.get(c.check_id, c) for c in q.checks))
                               for q in report.questions)  # fmt: skip
@@ -112,7 +122,7 @@ class ClassUpdater:
             folder = batch.extract_zip(source, Path(scratch)) if source.is_file() else source
             regraded = regrade(folder, readers, corrections)
         outcome.rerun, outcome.needs_code = sorted(regraded.results), regraded.needs_code
-        self.rewrite(student, regraded.results, stale=bool(regraded.needs_code))
+        self.rewrite(student, regraded.results, stale=bool(regraded.needs_code), corrections=corrections)
         return outcome
 
     def write_gradebook(self) -> Path | None:
