@@ -13,8 +13,8 @@ from grader.answer_sheet import read_sheet
 from grader.context import QuestionContext
 from grader.corrections import Correction, CorrectionError, load
 from grader.engine import Options, grade, read_answers
-from grader.regrade import NO_CODE_CHECKS, regrade
 from grader.registry import collect
+from grader.regrade import NO_CODE_CHECKS, regrade
 from tests.helpers import SUBMISSIONS, grade_folder
 
 
@@ -98,5 +98,5 @@ def test_the_corrections_file_is_checked_field_by_field(tmp_path: Path) -> None:
     with pytest.raises(CorrectionError, match=r"q05.layers.99.output: not an answer-sheet field"):
         load(path)
     path.write_text("q06.trainable_params: 260\n", encoding="utf-8")
-    with pytest.raises(CorrectionError, match="expected {value"):
+    with pytest.raises(CorrectionError, match=r"expected \{value"):
         load(path)
