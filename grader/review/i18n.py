@@ -84,6 +84,7 @@ STRINGS: dict[str, Bilingual] = {
         "بررسی‌هایی که آن را می‌خوانند دوباره نمره‌دهی می‌شوند.",
     ),
     "field": Bilingual("Answer", "پاسخ"),
+    "value": Bilingual("Read as", "خوانده‌شده به صورت"),
     "new_value": Bilingual("Value as the report has it", "مقدار، همان‌طور که در گزارش آمده"),
     "save_correction": Bilingual("Save the correction", "ذخیرهٔ اصلاح"),
     "history": Bilingual("History", "سابقه"),
