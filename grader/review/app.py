@@ -33,6 +33,7 @@ from grader.review.store import ResultStore, counts, filtered
 STATIC = {"review.css": "text/css", "review.js": "text/javascript"}
 FONTS = ("Vazirmatn-Regular.ttf", "Vazirmatn-Bold.ttf")
 FILTERS = ("question", "check", "student")
+PAGE = 100  # rows of the queue per page: a class of 200 has ~3,000 waiting checks
 POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; font-src 'self'; "
           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 
@@ -136,9 +137,12 @@ def create_app(results_dir: Path, overrides: Path | None = None, *, reviewer: st
     @app.get("/")
     def queue() -> Response:
         everything = store.queue()
-        chosen = _filters()
-        shown = filtered(everything, **chosen)
-        return _page("queue.html", items=shown, total=len(everything), counts=counts(everything),
+        shown = filtered(everything, **_filters())
+        pages = max(1, -(-len(shown) // PAGE))
+        number = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+        first = (number - 1) * PAGE
+        return _page("queue.html", items=shown[first : first + PAGE], first=first, matching=len(shown),
+                     number=number, pages=pages, total=len(everything), counts=counts(everything),
                      messages=actions.pop_messages())  # fmt: skip
 
     @app.get("/student/<sid>")

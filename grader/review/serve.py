@@ -25,12 +25,10 @@ def serve(results_dir: Path, overrides: Path | None, host: str, port: int, revie
     token = secrets.token_urlsafe(24) if remote else None
     app = create_app(results_dir, overrides, reviewer=reviewer, hosts=None if remote else LOOPBACK, token=token)
     server = make_server(host, port, app, threaded=True)
-    files = app.config["FILES"]
-    print(
-        f"grader review: {len(app.config['STORE'].ids())} students from {app.config['STORE'].root}; "
-        f"decisions go to {files.overrides}",
-        flush=True,
-    )
+    files, store = app.config["FILES"], app.config["STORE"]
+    waiting = len(store.queue())  # reads every result once, so that the first page is served from the cache
+    print(f"grader review: {len(store.ids())} students from {store.root}, {waiting} checks waiting for a TA; "
+          f"decisions go to {files.overrides}", flush=True)  # fmt: skip
     print(f"grader review: open {address(host, server.server_port, token)}  (Ctrl-C stops it)", flush=True)
     try:
         server.serve_forever()

@@ -85,7 +85,7 @@ class ResultStore:
                              "e.g. grades_results/)")  # fmt: skip
         self.root = results_dir.resolve()
         self.manifest = read_manifest(self.root)
-        self._cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], dict[str, Any], list[tuple[tuple[str, int], QueueItem]]]] = {}
         self._lock = threading.Lock()
         if not self.ids():
             raise StoreError(f"{results_dir}: no student results (<id>.json) here; run grader check CLASS "
@@ -115,47 +115,59 @@ class ResultStore:
             raise KeyError(student)
         return path
 
-    def result(self, student: str, path: Path | None = None) -> dict[str, Any]:
-        path = path or self.path(student)
+    def _load(self, student: str, path: Path) -> tuple[dict[str, Any], list[tuple[tuple[str, int], QueueItem]]]:
+        """The student's result and its waiting checks, read again only when the file's stamp changed."""
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             cached = self._cache.get(student)
-            if cached is not None and cached[0] == stamp:
-                return cached[1]
+        if cached is not None and cached[0] == stamp:
+            return cached[1], cached[2]
         data = json.loads(path.read_text(encoding="utf-8"))
+        items = list(_waiting(student, data))
         with self._lock:
-            self._cache[student] = (stamp, data)
-        return data  # type: ignore[no-any-return]
+            self._cache[student] = (stamp, data, items)
+        return data, items
+
+    def result(self, student: str) -> dict[str, Any]:
+        return self._load(student, self.path(student))[0]
 
     def forget(self, student: str) -> None:
         """Drop a cached result (after this process rewrote it: a stamp may not change within a clock tick)."""
         with self._lock:
             self._cache.pop(student, None)
 
-    def results(self) -> dict[str, dict[str, Any]]:
-        found = {}
+    def _entries(self) -> list[tuple[str, dict[str, Any], list[tuple[tuple[str, int], QueueItem]]]]:
         listing = self._listing()
-        for student in self.ids():
+        ordered = [s for s in self.manifest.sources if s in listing]
+        found = []
+        for student in ordered + sorted(set(listing) - set(ordered)):
             try:
-                found[student] = self.result(student, listing[student])
+                found.append((student, *self._load(student, listing[student])))
             except (OSError, ValueError, KeyError):
                 continue  # being replaced right now, or not a result file: it shows on the next load
         return found
 
+    def results(self) -> dict[str, dict[str, Any]]:
+        return {student: data for student, data, _ in self._entries()}
+
     def queue(self) -> list[QueueItem]:
         """Every check waiting for a TA (flagged, no override), by question, check, then student."""
-        items: list[tuple[tuple[str, int, int], QueueItem]] = []
-        for order, (student, result) in enumerate(self.results().items()):
-            for qid, question in result["questions"].items():
-                for position, check in enumerate(question["checks"]):
-                    if not check["manual_review"] or check["override"] is not None:
-                        continue
-                    item = QueueItem(student, qid, check["id"], check["title"], check["status"],
-                                     float(check["auto_score"]), float(check["max_score"]), _why(check),
-                                     str(check["details"].get("answer_digest") or ""))  # fmt: skip
-                    items.append(((qid, position, order), item))
-        return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+        keyed = [((key[0], key[1], order), item) for order, (_, _, items) in enumerate(self._entries())
+                 for key, item in items]  # fmt: skip
+        return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _waiting(student: str, result: dict[str, Any]) -> list[tuple[tuple[str, int], QueueItem]]:
+    """A student's checks waiting for a TA, each keyed by (question, position in the question)."""
+    found = []
+    for qid, question in result["questions"].items():
+        for position, check in enumerate(question["checks"]):
+            if check["manual_review"] and check["override"] is None:
+                found.append(((qid, position), QueueItem(
+                    student, qid, check["id"], check["title"], check["status"], float(check["auto_score"]),
+                    float(check["max_score"]), _why(check), str(check["details"].get("answer_digest") or ""))))  # fmt: skip
+    return found
 
 
 def filtered(queue: list[QueueItem], question: str = "", check: str = "", student: str = "") -> list[QueueItem]:
