@@ -221,3 +221,23 @@ def test_every_page_forbids_inline_script_and_framing(results: Path) -> None:
     policy = reply.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_q05_cells_and_q07_heatmaps_are_drawn_as_the_pdf_report_draws_them(tmp_path: Path) -> None:
+    from grader.render.json_out import render
+    from tests.render.pdf_samples import sample_report
+
+    folder = tmp_path / "old_results"  # no manifest: results from before the class run recorded one
+    folder.mkdir()
+    (folder / "400301.json").write_text(render(sample_report()), encoding="utf-8")
+    client = _client(folder)
+    table = _page(client, "/student/400301/q05.layer_table")
+    assert 'class="bad">✗ 126x126x32</td><td class="expected shown">(124, 124, 32)' in table
+    heatmaps = _page(client, "/student/400301/q07.gradcam_functional")
+    assert (
+        '<td class="good">0.97</td>' in heatmaps and "/student/400301/q07.gradcam_functional/heatmaps.png" in heatmaps
+    )
+    pytest.importorskip("matplotlib", reason="the heatmaps are drawn with matplotlib (the pdf or tf extra)")
+    image = client.get("/student/400301/q07.gradcam_functional/heatmaps.png")
+    assert image.status_code == 200 and image.data.startswith(b"\x89PNG") and image.mimetype == "image/png"
+    assert "(not recorded by this class run)" in _page(client, "/")
