@@ -64,18 +64,26 @@ class Source:
     context: str = ""  # the whole part the answer was read from
     note: Bilingual | None = None
     needs_reading: bool = False  # a picture or unreadable text: a TA must read it
+    corrected_by: str = ""  # a TA corrected the reading (grader/corrections.py): who
 
     def describe(self) -> Bilingual:
         first = self.where[0].describe()
         more = len({(w.file, w.page, w.paragraph, w.table, w.cell) for w in self.where}) - 1
         if more > 0:
-            return Bilingual(f"{first.en} (+{more} more)", f"{first.fa} (و {more} مورد دیگر)")
+            first = Bilingual(f"{first.en} (+{more} more)", f"{first.fa} (و {more} مورد دیگر)")
+        if self.corrected_by:
+            first = Bilingual(f"{first.en}, as corrected by {self.corrected_by}",
+                              f"{first.fa}، اصلاح‌شده به دست {self.corrected_by}")  # fmt: skip
         return first
 
     def to_json(self) -> dict[str, object]:
-        return {"where": [w.to_json() for w in self.where], "excerpt": self.excerpt,
-                "confidence": round(self.confidence, 2), "needs_reading": self.needs_reading,
-                "note": None if self.note is None else {"en": self.note.en, "fa": self.note.fa}}  # fmt: skip
+        found: dict[str, object] = {
+            "where": [w.to_json() for w in self.where], "excerpt": self.excerpt,
+            "confidence": round(self.confidence, 2), "needs_reading": self.needs_reading,
+            "note": None if self.note is None else {"en": self.note.en, "fa": self.note.fa}}  # fmt: skip
+        if self.corrected_by:
+            found["corrected_by"] = self.corrected_by
+        return found
 
 
 @dataclass(frozen=True)

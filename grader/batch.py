@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import grader
+from grader.corrections import load as load_corrections
 from grader.engine import Options, grade
 from grader.overrides import apply as apply_overrides
 from grader.overrides import load as load_overrides
@@ -113,11 +114,13 @@ def content_hash(source: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(student: Student, options: Options, overrides: Path | None) -> str:
+def cache_key(student: Student, options: Options, overrides: Path | None, corrections: Path | None = None) -> str:
+    fixed = load_corrections(corrections, student.id) if corrections else {}
     settings = json.dumps({"only": sorted(options.only), "timeout": options.call_timeout,
                            "load_timeout": options.load_timeout, "memory": options.memory_bytes,
                            "grader": grader.__version__,
-                           "overrides": [o.__dict__ for o in load_overrides(overrides, student.id)] if overrides else []},
+                           "overrides": [o.__dict__ for o in load_overrides(overrides, student.id)] if overrides else [],
+                           **({"corrections": [c.__dict__ for c in fixed.values()]} if fixed else {})},
                           sort_keys=True)  # fmt: skip
     return hashlib.sha256((content_hash(student.source) + settings).encode()).hexdigest()
 
@@ -140,15 +143,22 @@ def extract_zip(archive: Path, into: Path) -> Path:
 
 
 def grade_student(
-    student: Student, options: Options, overrides: Path | None, key: str, pdf: tuple[Path, str] | None = None
+    student: Student,
+    options: Options,
+    overrides: Path | None,
+    key: str,
+    pdf: tuple[Path, str] | None = None,
+    corrections: Path | None = None,
 ) -> dict[str, Any]:
     """Grade one student (in a worker process); returns the result JSON, with a `batch` record.
 
     pdf: (file, language) to also write the student's PDF report there (atomically).
+    corrections: a TA's corrections file (grader/corrections.py); the student's entries apply.
     """
+    fixed = load_corrections(corrections, student.id) if corrections else None
     with tempfile.TemporaryDirectory(prefix="hw4-batch-") as scratch:
         folder = extract_zip(student.source, Path(scratch)) if student.source.is_file() else student.source
-        report, internal = grade(folder, options)
+        report, internal = grade(folder, options, corrections=fixed)
     if overrides is not None:
         report, _ = apply_overrides(report, load_overrides(overrides, student.id), overrides)
     if pdf is not None:
@@ -186,16 +196,18 @@ def run(
     overrides: Path | None = None,
     pdf_lang: str | None = None,
     progress: Callable[[str, str], None] | None = None,
+    corrections: Path | None = None,
 ) -> BatchResult:
     """Grade every student not already graded with the same content and grader; write as they finish.
 
     pdf_lang: also write each student's PDF report, `<results>/<id>.pdf`, in that language.
     """
     results_dir.mkdir(parents=True, exist_ok=True)
+    write_manifest(results_dir, students, options, gradebook, overrides, corrections)
     outcome = BatchResult()
     todo: list[tuple[Student, str]] = []
     for student in students:
-        key = cache_key(student, options, overrides)
+        key = cache_key(student, options, overrides, corrections)
         previous = None if force else _cached(results_dir / f"{student.id}.json", key)
         if previous is not None and pdf_lang and not (results_dir / f"{student.id}.pdf").is_file():
             previous = None  # asked for reports this time: grade again to write one
@@ -226,13 +238,13 @@ def run(
     if jobs <= 1:
         for student, key in todo:
             try:
-                finished(student, grade_student(student, options, overrides, key, pdf_for(student)), None)
+                finished(student, grade_student(student, options, overrides, key, pdf_for(student), corrections), None)
             except Exception as error:  # one student's failure never stops the class
                 finished(student, None, f"{type(error).__name__}: {error}")
         return outcome
     context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(grade_student, student, options, overrides, key, pdf_for(student)): student
+        futures = {pool.submit(grade_student, student, options, overrides, key, pdf_for(student), corrections): student
                    for student, key in todo}  # fmt: skip
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -275,6 +287,21 @@ def write_gradebook(path: Path, students: list[Student], outcome: BatchResult) -
         writer.writerow(gradebook_row(student, outcome.results.get(student.id), outcome.failed.get(student.id)))
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(path, buffer.getvalue())
+
+
+MANIFEST = "_class.json"
+
+
+def write_manifest(results_dir: Path, students: list[Student], options: Options, gradebook: Path,
+                   overrides: Path | None, corrections: Path | None) -> None:  # fmt: skip
+    """What `grader review` needs to update this class's results: the students' sources, the gradebook, options."""
+    manifest = {"schema": "hw4-grader/class/v1", "gradebook": str(gradebook.resolve()),
+                "overrides": str(overrides.resolve()) if overrides else None,
+                "corrections": str(corrections.resolve()) if corrections else None,
+                "options": {"only": sorted(options.only), "call_timeout": options.call_timeout,
+                            "load_timeout": options.load_timeout, "memory_bytes": options.memory_bytes},
+                "students": [{"id": s.id, "source": str(s.source.resolve())} for s in students]}  # fmt: skip
+    _write_atomic(results_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
 def default_results_dir(gradebook: Path) -> Path:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader import batch, class_summary
+from grader.corrections import CorrectionError
 from grader.engine import Options
 from grader.overrides import OverrideError
 
@@ -30,6 +31,7 @@ def run_class(
     handed_out: tuple[Path, ...],
     quiet: bool,
     pdf_lang: str | None = None,
+    corrections: Path | None = None,
 ) -> None:
     if jobs < 1 or jobs > (os.cpu_count() or 1) * 4:
         _fail(f"--jobs {jobs}: give 1 to {(os.cpu_count() or 1) * 4} (this machine has {os.cpu_count()} cores)")
@@ -44,9 +46,9 @@ def run_class(
         task = bar.add_task("", total=len(students))
         try:
             outcome = batch.run(students, options, target, gradebook, jobs=jobs, force=force, overrides=overrides,
-                                pdf_lang=pdf_lang,
+                                pdf_lang=pdf_lang, corrections=corrections,
                                 progress=lambda sid, what: bar.update(task, advance=1, description=f"{sid}: {what}"))  # fmt: skip
-        except OverrideError as error:
+        except (OverrideError, CorrectionError) as error:
             _fail(str(error))
         except KeyboardInterrupt:
             click.echo(f"grader: interrupted; every student graded so far is saved in {target} and {gradebook}; "

@@ -92,6 +92,8 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
               help="A TA's overrides file (YAML): scores that win over the automatic ones, with reasons.")  # fmt: skip
+@click.option("--corrections", "corrections_path", type=click.Path(path_type=Path),
+              help="A TA's corrections of answers read from reports (YAML, written by `grader review`).")  # fmt: skip
 @click.option("--gradebook", type=click.Path(path_type=Path),
               help="PATH is a CLASS folder (one subfolder or .zip per student): grade them all into this CSV.")  # fmt: skip
 @click.option("--jobs", type=int, default=1, show_default=True, help="With --gradebook: students graded in parallel.")
@@ -107,8 +109,8 @@ def main() -> None:
 @click.option("--pdf-reports", is_flag=True, help="With --gradebook: also write every student's PDF report.")
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
-          quiet: bool, overrides_path: Path | None, gradebook: Path | None, jobs: int, force: bool,
-          ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...], pdf_path: Path | None,
+          quiet: bool, overrides_path: Path | None, corrections_path: Path | None, gradebook: Path | None, jobs: int,
+          force: bool, ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...], pdf_path: Path | None,
           pdf_lang: str, pdf_reports: bool) -> None:  # fmt: skip
     """Grade the submission in folder PATH (or, with --gradebook, every submission in the class folder PATH)."""
     if not path.exists():
@@ -127,6 +129,15 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
             overrides = load_overrides(overrides_path)
         except OverrideError as error:
             _fail(str(error))
+    corrections = None
+    if corrections_path is not None:
+        from grader.corrections import CorrectionError
+        from grader.corrections import load as load_corrections
+
+        try:  # for a class, each student's entries are read as the student is graded
+            corrections = load_corrections(corrections_path) if gradebook is None else None
+        except CorrectionError as error:
+            _fail(str(error))
     if pdf_path is not None:
         _require_pdf()  # before grading, so that a missing library is known at once
     options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
@@ -142,15 +153,17 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
             _require_pdf()
         run_class(path, gradebook, options, jobs=jobs, force=force, ids=ids_path, results_dir=results_dir,
                   overrides=overrides_path, handed_out=handed_out, quiet=quiet,
-                  pdf_lang=pdf_lang if pdf_reports else None)  # fmt: skip
+                  pdf_lang=pdf_lang if pdf_reports else None, corrections=corrections_path)  # fmt: skip
         return
     console = Console(stderr=False, highlight=False)
     try:
         if quiet:
-            report, internal = grade(path, options)
+            report, internal = grade(path, options, corrections=corrections)
         else:
             with console.status("grading…") as status:
-                report, internal = grade(path, options, progress=lambda text: status.update(f"grading: {text}"))
+                report, internal = grade(
+                    path, options, progress=lambda text: status.update(f"grading: {text}"), corrections=corrections
+                )
     except (SandboxError, AnswersError, RegistryError) as error:
         click.echo(f"grader: error: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
@@ -224,6 +237,31 @@ def extract(directory: Path, output: Path | None, force: bool) -> None:
     source = ", ".join(extraction.read) or "no report"
     click.echo(f"grader: {len(extraction.fields)} answers read from {source}; {unsure} marked ⚑ to check"
                + (f"; wrote {output}" if output else ""), err=True)  # fmt: skip
+
+
+@main.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--overrides", "overrides_path", type=click.Path(path_type=Path),
+              help="The overrides file decisions go to (default: the class run's, else overrides.yaml beside "
+                   "RESULTS_DIR); corrections and the audit log are written beside it.")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The interface to serve on.")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a --host other than this machine's loopback (a token is then required)."
+)
+@click.option("--reviewer", default="", help="Your name, recorded with every decision (the page asks otherwise).")
+def review(results_dir: Path, overrides_path: Path | None, port: int, host: str, allow_remote: bool,
+           reviewer: str) -> None:  # fmt: skip
+    """Review a class run in the browser: the checks waiting for a TA, decisions into the overrides file."""
+    try:
+        from grader.review.serve import serve
+        from grader.review.store import StoreError
+    except ImportError as error:
+        _fail(f"grader review needs the review extra ({error.name} is missing): pip install 'hw4-grader[review]'")
+    try:
+        serve(results_dir, overrides_path, host, port, reviewer, allow_remote)
+    except (StoreError, ValueError, OSError) as error:
+        _fail(str(error))
 
 
 @main.command()

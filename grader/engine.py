@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import site
 import time
 from collections.abc import Callable, Iterable
@@ -15,6 +17,10 @@ import grader
 from grader import answers, notebook_data
 from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
 from grader.context import QuestionContext
+from grader.corrections import Correction
+from grader.corrections import apply as apply_corrections
+from grader.corrections import note as corrections_note
+from grader.persian import normalize_text
 from grader.registry import CheckSpec, Verdict, collect
 from grader.reports.extract import extract, fill_sheet
 from grader.reports.fields import REVIEW_BELOW
@@ -254,7 +260,30 @@ def _with_sources(verdict: Verdict, sheet: AnswerSheet) -> Verdict:
                    manual_review=verdict.manual_review or unsure, details=details)  # fmt: skip
 
 
-def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> CheckResult:
+def answer_digest(sheet: AnswerSheet, fields: Iterable[str]) -> str:
+    """A fingerprint of the answers in these fields, normalised as the rubrics read text ("" when all are empty).
+
+    Two students whose digests for one check are equal gave the same answer to it (grader review offers
+    one decision for both)."""
+    texts = [(d, normalize_text(sheet.text(d)), normalize_text(sheet.context(d))) for d in sorted(fields)]
+    if not any(text for _, text, _ in texts):
+        return ""
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def _with_answer(verdict: Verdict, sheet: AnswerSheet) -> Verdict:
+    """Record which answer-sheet fields a check read, and a digest of what they held."""
+    read = sorted(sheet.reads)
+    if not read:
+        return verdict
+    reads = set(sheet.reads)
+    digest = answer_digest(sheet, read)
+    sheet.reads = reads  # the digest reads the fields again; keep the check's own reads
+    return replace(verdict, details=(*verdict.details, ("read", tuple(read)), ("answer_digest", digest)))
+
+
+def run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> CheckResult:
+    """Run one check on a question's context; its errors become an error result (ours go to `internal`)."""
     ctx.sheet.begin_check()
     try:
         verdict = spec.function(ctx)
@@ -267,6 +296,7 @@ def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> Ch
             f"خطای داخلی تصحیح‌گر در این بررسی ({type(error).__name__})؛ لطفاً به دستیاران آموزشی گزارش دهید"),
             crashed=True)  # fmt: skip
     verdict = _with_sources(verdict, ctx.sheet)
+    verdict = _with_answer(verdict, ctx.sheet)
     score = round_points(float(verdict.fraction) * spec.points)
     if verdict.crashed:
         status = Status.ERROR
@@ -283,12 +313,35 @@ def _run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> Ch
     )  # fmt: skip
 
 
+def read_answers(
+    root: Path, corrections: dict[str, Correction] | None = None
+) -> tuple[AnswerSheet, list[SubmissionNote]]:
+    """The submission's answers: its answer sheet, the rest read from its reports, then a TA's corrections.
+
+    Runs no student code (the checks in grader/regrade.py rely on that)."""
+    sheet_path, extra = find_sheet(root)
+    sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
+    notes = _read_reports(root, sheet, sheet_path)
+    if corrections:
+        apply_corrections(sheet, corrections)
+    for path in extra:
+        notes.append(SubmissionNote("sheet", Bilingual(
+            f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]
+            f"{path.relative_to(root)} نادیده گرفته شد: پاسخ‌نامهٔ استفاده‌شده {sheet_path.relative_to(root)} است")))  # type: ignore[union-attr]  # fmt: skip
+    for problem in sheet.problems:
+        notes.append(SubmissionNote("sheet", problem.describe()))
+    return sheet, notes
+
+
 def grade(
     root: Path,
     options: Options | None = None,
     progress: Callable[[str], None] | None = None,
+    corrections: dict[str, Correction] | None = None,
 ) -> tuple[GradeReport, list[str]]:
-    """Grade one submission folder. Returns the report and any internal (grader) errors."""
+    """Grade one submission folder. Returns the report and any internal (grader) errors.
+
+    corrections: a TA's readings of report answers (grader/corrections.py), applied before any check runs."""
     options = options or Options()
     started = time.perf_counter()
     registry = collect()
@@ -296,15 +349,8 @@ def grade(
     running = options.run_notebooks and bool(RUN_QUESTIONS & set(selected)) and keras_available()
     submission = discover(root, notebook_mode="execute" if running else "definitions")
     notes = list(submission.notes)
-    sheet_path, extra = find_sheet(root)
-    sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
-    notes += _read_reports(root, sheet, sheet_path)
-    for path in extra:
-        notes.append(SubmissionNote("sheet", Bilingual(
-            f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]
-            f"{path.relative_to(root)} نادیده گرفته شد: پاسخ‌نامهٔ استفاده‌شده {sheet_path.relative_to(root)} است")))  # type: ignore[union-attr]  # fmt: skip
-    for problem in sheet.problems:
-        notes.append(SubmissionNote("sheet", problem.describe()))
+    sheet, answer_notes = read_answers(root, corrections)
+    notes += answer_notes
 
     without = [q for q in selected if q in KERAS_QUESTIONS and not keras_available()]
     if without:  # our environment, not the student's code: say so instead of blaming their imports
@@ -348,11 +394,13 @@ def grade(
             if progress:
                 progress(f"grading {qid}")
             ctx = QuestionContext(qid, sheet, sandbox, definitions, objects=objects)
-            results = tuple(_run_check(spec, ctx, internal) for spec in registry[qid])
+            results = tuple(run_check(spec, ctx, internal) for spec in registry[qid])
             questions.append(QuestionResult(qid, title, points.points, points.bonus, results))
     finally:
         if sandbox is not None:
             sandbox.close()
+    if corrections:
+        notes.append(corrections_note(corrections))  # last, so that grader review can replace it in place
     report = GradeReport(
         submission=str(root),
         grader_version=grader.__version__,

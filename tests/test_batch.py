@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -141,8 +142,12 @@ def test_cli_class_run_writes_gradebook_results_and_summary(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "2 graded, 0 unchanged" in result.output
     assert sorted(p.name for p in (tmp_path / "grades_results").iterdir() if p.suffix == ".json") == [
-        "alice.json", "bob.json"]  # fmt: skip
+        "_class.json", "alice.json", "bob.json"]  # fmt: skip
     assert (tmp_path / "grades_results" / "_summary.md").is_file()
+    manifest = json.loads((tmp_path / "grades_results" / "_class.json").read_text(encoding="utf-8"))
+    assert manifest["gradebook"] == str(book.resolve()) and manifest["options"]["only"] == ["q05"]
+    assert [(s["id"], s["source"]) for s in manifest["students"]] == [
+        ("alice", str((root / "alice").resolve())), ("bob", str((root / "bob").resolve()))]  # fmt: skip
     refused = CliRunner().invoke(main, ["check", str(root), "--gradebook", str(book), "--json", "x.json"])
     assert refused.exit_code == 2 and "drop --json" in refused.output
 

@@ -88,3 +88,19 @@ def test_key_writes_reference_values(tmp_path: Path) -> None:
     q07 = key["questions"]["q07"]["reference"]
     assert q07["parameters"] == 130_890 and q07["test_accuracy"] > 0.99 and q07["last_conv_layer"] == "conv2d_2"
     assert "limits" in key["questions"]["q01"]["reference"]
+
+
+def test_corrections_from_a_ta_are_applied_and_a_bad_file_is_refused(tmp_path: Path) -> None:
+    corrections = tmp_path / "corrections.yaml"
+    corrections.write_text('q06.trainable_params: {value: "260", reason: "read from page 4", by: Sara}\n',
+                           encoding="utf-8")  # fmt: skip
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["check", str(SUBMISSIONS / "seed_student"), "--only", "q06", "--quiet",
+                                       "--corrections", str(corrections), "--json", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    e = next(c for c in data["questions"]["q06"]["checks"] if c["id"] == "q06.e_trainable_params")
+    assert e["score"] == e["max_score"] and data["notes"][-1]["kind"] == "correction"
+    corrections.write_text("q06.nothing: {value: 1}\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["check", str(SUBMISSIONS / "seed_student"), "--corrections", str(corrections)])
+    assert refused.exit_code == 2 and "q06.nothing: not an answer-sheet field" in refused.output

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.results import Bilingual, CheckResult, GradeReport, QuestionResult
+from grader.results import (
+    Bilingual,
+    CheckResult,
+    GradeReport,
+    Override,
+    QuestionResult,
+    Status,
+    SubmissionNote,
+    Visibility,
+)
 
 SCHEMA = "hw4-grader/result/v1"
 
@@ -69,3 +78,33 @@ def report_dict(report: GradeReport) -> dict[str, Any]:
 
 def render(report: GradeReport) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def _message(data: dict[str, str]) -> Bilingual:
+    return Bilingual(data["en"], data["fa"])
+
+
+def report_from_dict(data: dict[str, Any]) -> GradeReport:
+    """The report a result file holds (the inverse of report_dict), to apply overrides to it again.
+
+    Checks keep their automatic scores; the overrides recorded in the file come back attached."""
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} result (schema {data.get('schema')!r})")
+    questions = []
+    for qid, question in data["questions"].items():
+        checks, overrides = [], []
+        for entry in question["checks"]:
+            checks.append(CheckResult(
+                check_id=entry["id"], title=_message(entry["title"]), status=Status(entry["status"]),
+                score=float(entry["auto_score"]), max_score=float(entry["max_score"]),
+                feedback=_message(entry["feedback"]), visibility=Visibility(entry["visibility"]),
+                manual_review=bool(entry["manual_review"]), bonus=bool(entry["bonus"]),
+                details=tuple(entry["details"].items())))  # fmt: skip
+            if entry["override"] is not None:
+                overrides.append(Override(entry["id"], float(entry["override"]["score"]), entry["override"]["reason"]))
+        questions.append(QuestionResult(qid, _message(question["title"]), float(question["points"]),
+                                        float(question["bonus_points"]), tuple(checks), bool(question["graded"]),
+                                        tuple(overrides)))  # fmt: skip
+    notes = tuple(SubmissionNote(n["kind"], _message(n["message"])) for n in data["notes"])
+    return GradeReport(data["submission"], data["grader_version"], tuple(questions), notes,
+                       float(data["execution_time"]), tuple(data["sandbox"]))  # fmt: skip

@@ -54,7 +54,7 @@ def _check(question: QuestionResult, check: CheckResult) -> dict[str, Any]:
     }
 
 
-def _q05_table(question: QuestionResult) -> list[dict[str, Any]] | None:
+def q05_table(question: QuestionResult) -> list[dict[str, Any]] | None:
     check = next((c for c in question.checks if c.check_id == "q05.layer_table"), None)
     cells = check.detail("cells") if check is not None else None
     if not isinstance(cells, list | tuple) or not cells:
@@ -77,7 +77,7 @@ def _q05_table(question: QuestionResult) -> list[dict[str, Any]] | None:
     return rows
 
 
-def _q07_data(question: QuestionResult) -> dict[str, Any] | None:
+def q07_data(question: QuestionResult) -> dict[str, Any] | None:
     runs = []
     for check in question.checks:
         correlations = check.detail("correlations")
@@ -103,7 +103,7 @@ def _agreement(value: float) -> str:
     return "good" if value >= AGREE else "partial" if value >= RELATED else "bad"
 
 
-def _student_maps(question: QuestionResult) -> list[tuple[str, Any]]:
+def student_maps(question: QuestionResult) -> list[tuple[str, Any]]:
     """(check title, maps) for each Grad-CAM check whose details carry the student's heatmaps as "maps"."""
     import numpy as np
 
@@ -120,7 +120,7 @@ def _student_maps(question: QuestionResult) -> list[tuple[str, Any]]:
     return found
 
 
-def _heatmaps(student: list[tuple[str, Any]]) -> bytes:
+def heatmaps(student: list[tuple[str, Any]]) -> bytes:
     """The probe digits with the reference Grad-CAM over them, and below it each set of the student's maps."""
     import matplotlib
     from matplotlib.figure import Figure
@@ -204,8 +204,8 @@ def build_context(report: GradeReport) -> tuple[dict[str, Any], dict[str, bytes]
             "review": question.manual_review,
             "overrides": len(question.overrides),
             "checks": [_check(question, c) for c in question.checks],
-            "q05": _q05_table(question) if question.question_id == "q05" else None,
-            "q07": _q07_data(question) if question.question_id == "q07" else None,
+            "q05": q05_table(question) if question.question_id == "q05" else None,
+            "q07": q07_data(question) if question.question_id == "q07" else None,
             "q03_week": None,
         }
         if question.question_id == "q03":
@@ -218,8 +218,8 @@ def build_context(report: GradeReport) -> tuple[dict[str, Any], dict[str, bytes]
                 entry["q03_week"] = Q03_FIGURE
         if entry["q07"] is not None:
             try:
-                student = _student_maps(question)
-                assets[Q07_FIGURE] = _heatmaps(student)
+                student = student_maps(question)
+                assets[Q07_FIGURE] = heatmaps(student)
                 entry["q07"]["student_rows"] = len(student)
             except (ImportError, OSError, KeyError):  # no matplotlib, or no committed probe set
                 entry["q07"]["figure"] = None
