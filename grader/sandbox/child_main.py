@@ -209,15 +209,14 @@ class Runner:
             signal.setitimer(signal.ITIMER_REAL, limit)
         try:
             for node in tree.body:
-                if mode == "definitions" and not is_definition(node):
+                if (mode == "definitions" or report.get("timed_out")) and not is_definition(node):
                     report["skipped"] += 1
-                    continue
+                    continue  # after a timeout, the rest of the cell still defines its functions
                 try:
                     code = compile(ast.Module(body=[node], type_ignores=[]), label, "exec")
                     exec(code, module.__dict__)
                 except CellTimeout:
                     report["timed_out"] = limit
-                    break
                 except BaseException as error:
                     report["errors"].append(_describe_error(error, node.lineno))
         except CellTimeout:  # the alarm rang between two statements

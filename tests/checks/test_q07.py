@@ -16,7 +16,7 @@ MODEL = ("q07.model_layers", "q07.model_parameters", "q07.model_compile")
 BUGS = {
     "first_conv_layer": ({"q07.gradcam_functional", "q07.gradcam_sequential"}, "FIRST conv layer"),
     "softmax_score": ({"q07.gradcam_functional", "q07.gradcam_sequential"}, "softmax was not replaced"),
-    "raw_7x7_unscaled": ({"q07.gradcam_output"}, "upsample them to the image size"),
+    "raw_7x7_unscaled": ({"q07.gradcam_output"}, "min-max scale each heatmap to [0, 1]"),
     "wrong_architecture": ({"q07.model_layers", "q07.model_parameters"}, "filters 32 instead of 64"),
     "sparse_uncompiled": ({"q07.model_compile"}, "sparse_categorical_crossentropy"),
 }

@@ -149,25 +149,26 @@ def test_a_bad_decision_is_refused_with_the_reason_and_nothing_is_written(result
 
 
 def test_a_corrected_reading_regrades_the_checks_that_read_it_without_code(results: Path) -> None:
+    """The seed student's Q5 table is handwriting read by OCR: every cell waits for a TA, who reads one."""
     client = _client(results)
-    url = "/student/400106/q05.layer_table"
+    url = "/student/400116/q05.layer_table"
     page = _page(client, url)
-    assert "q05.layers.1.output" in page and "Report.docx, paragraph" in page
-    before = _check(results, "400106", "q05.layer_table")["score"]
-    reply = client.post(url + "/correct", data={"csrf": _csrf(page), "field": "q05.layers.1.output",
-                                                "value": "(256, 256, 64)", "reason": "the kernel was read", "by": "Sara",
-                                                "version:q05.layers.1.output": ""})  # fmt: skip
+    assert "q05.layers.2.output" in page and "report.md, line" in page
+    before = _check(results, "400116", "q05.layer_table")["score"]
+    reply = client.post(url + "/correct", data={"csrf": _csrf(page), "field": "q05.layers.2.output",
+                                                "value": "(124, 124, 32)", "reason": "read from the handwriting",
+                                                "by": "Sara", "version:q05.layers.2.output": ""})  # fmt: skip
     assert reply.status_code == 302
-    after = _check(results, "400106", "q05.layer_table")
+    after = _check(results, "400116", "q05.layer_table")
     assert after["score"] > before
-    source = next(s for s in after["details"]["sources"] if s["field"] == "q05.layers.1.output")
-    assert source["corrected_by"] == "Sara" and source["excerpt"] == "(256, 256, 64)"
+    source = next(s for s in after["details"]["sources"] if s["field"] == "q05.layers.2.output")
+    assert source["corrected_by"] == "Sara" and source["excerpt"] == "(124, 124, 32)"
     assert "as corrected by Sara" in after["feedback"]["en"]
     follow = _page(client, reply.headers["Location"])
     assert "Graded again without running code: q05.layer_table" in follow and "corrected by Sara" in follow
     files = TaFiles(results.parent / "overrides.yaml")
-    assert student_entries(files.corrections, "400106")["q05.layers.1.output"]["value"] == "(256, 256, 64)"
-    assert float(_gradebook(results)["400106"]["q05"]) == after["score"]
+    assert student_entries(files.corrections, "400116")["q05.layers.2.output"]["value"] == "(124, 124, 32)"
+    assert float(_gradebook(results)["400116"]["q05"]) == after["score"]
 
 
 def test_forms_without_the_csrf_token_or_from_another_site_are_refused(results: Path) -> None:

@@ -121,18 +121,18 @@ def test_a_ta_reviews_the_class_in_the_browser(browser: Any, server: str, result
     page.goto(server + "/")
     assert int(page.locator("h1").inner_text().split()[0]) == waiting - 3 - 1 - same
 
-    # Correct a Q5 cell the Word report's reading got wrong: Q5 is graded again, the total moves.
-    before = _total(results, "400106")
-    page.goto(server + "/student/400106/q05.layer_table")
-    assert page.locator("table.q05 td.bad").count() > 0 and page.locator("table.readings tbody tr").count() == 18
-    page.select_option("#field", "q05.layers.1.output")
-    page.fill("#value", "(256, 256, 64)")
+    # Read a cell of a handwritten Q5 table (the seed student's, OCR noise): Q5 is graded again, the total moves.
+    before = _total(results, "400116")
+    page.goto(server + "/student/400116/q05.layer_table")
+    assert page.locator("table.readings tbody tr").count() == 18  # the 18 cells the layer table reads, all for a TA
+    page.select_option("#field", "q05.layers.2.output")
+    page.fill("#value", "(124, 124, 32)")
     page.fill("#correct input[name=by]", "Sara")
     with page.expect_navigation():
         page.click("#save-correction")
     assert "Graded again without running code: q05.layer_table" in page.content()
-    assert _total(results, "400106") > before
-    assert page.locator("#total").inner_text().startswith(f"{_total(results, '400106'):g}")
+    assert _total(results, "400116") > before
+    assert page.locator("#total").inner_text().startswith(f"{_total(results, '400116'):g}")
 
     # The same pages in Persian, right to left with the bundled font.
     with page.expect_navigation():

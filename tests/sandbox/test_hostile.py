@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine import Options, grade
+from grader.engine import Budget, Options, grade
 from grader.render import json_out
 from grader.results import GradeReport
 from tests.helpers import FIXTURES, SUBMISSIONS
@@ -150,6 +150,32 @@ def test_attack(attack: str, submission, tmp_path: Path, monkeypatch: pytest.Mon
     en, fa = said(report)
     assert any(phrase in en for phrase in expect.says), en
     assert fa.strip()
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_attack_in_a_notebook_that_is_run(
+    attack: str, submission, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The same attacks as a notebook cell run top to bottom (execution mode, as real notebooks are graded)."""
+    monkeypatch.setenv("HW4_TEST_SECRET", "the grader's environment must not reach student code")
+    source = (HOSTILE / f"{attack}.py").read_bytes().decode("utf-8", "replace")
+    cells = [{"cell_type": "code", "source": source, "outputs": [], "metadata": {}, "execution_count": None}]
+    folder = submission({})
+    (folder / "HW4_Q6.ipynb").write_text(json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 0}))
+    options = Options(only=frozenset({"q05", "q06"}), call_timeout=2.0, load_timeout=4.0, run_notebooks="always",
+                      budget=Budget(cell_seconds=4.0, notebook_seconds=10.0))  # fmt: skip
+    before = fingerprint(folder), top_level(REPO)
+    started = time.monotonic()
+    report, internal = grade(folder, options)
+    assert internal == [] and time.monotonic() - started < BUDGET_S
+    assert fingerprint(folder) == before[0] and top_level(REPO) == before[1]
+    for canary in CANARIES:
+        assert not canary.exists(), canary
+    checks = {c.check_id: c for c in report.question("q06").checks}
+    assert report.question("q05").score == 10 and all(checks[c].score == checks[c].max_score for c in SHEET_CHECKS)
+    assert sum(checks[c].score for c in B_CHECKS) <= ATTACKS[attack].b_max
+    written = json.loads(json_out.render(report))
+    assert written["total"] == report.total  # nothing the notebook printed or wrote became a result
 
 
 def test_corrupt_notebook_and_empty_files(submission, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
