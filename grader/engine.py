@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import site
@@ -70,6 +71,11 @@ class Budget:
     trials: int = 2  # per KerasTuner search, one execution each
     cell_seconds: float = 90.0  # a cell is stopped after this; the next cell runs
     notebook_seconds: float = 300.0  # a notebook past this is reloaded definitions-only
+    # Largest file a run may write: a ModelCheckpoint of Q2's ResNet50 with Adam's state is ~300 MB.
+    file_bytes: int = 512 * 1024**2
+    # Memory for a submission whose notebooks run: they share one process (as one student's session
+    # would), and VGG16 and ResNet50 trained at 224x224 come on top of the other notebooks' models.
+    memory_bytes: int = 4 * 1024**3
 
     def settings(self) -> dict[str, Any]:
         return {"epochs": self.epochs, "steps": self.steps, "samples": self.samples,
@@ -185,6 +191,12 @@ def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[Submissi
             notes.append(SubmissionNote("load", Bilingual(
                 f"{unit.file}: could not be loaded even definitions-only (it hangs or crashes); it was left out",
                 f"{unit.file}: حتی فقط با تعریف‌ها هم بارگذاری نشد (گیر می‌کند یا از کار می‌افتد)؛ کنار گذاشته شد")))  # fmt: skip
+        elif report.hung and unit.mode == "execute":
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: running it top to bottom did not finish within the notebook's time limit, or it "
+                "crashed (e.g. out of memory); only its imports, functions, classes and constants were loaded",
+                f"{unit.file}: اجرای آن از ابتدا تا انتها در سقف زمان نوت‌بوک تمام نشد یا از کار افتاد (مثلاً "
+                "کمبود حافظه)؛ فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
         elif report.hung:
             notes.append(SubmissionNote("load", Bilingual(
                 f"{unit.file}: did not finish loading within {load_timeout:g} s (or crashed); "
@@ -377,8 +389,11 @@ def grade(
                 progress("loading the student's code")
             run = _run_setup(units, options)
             notes += [SubmissionNote("data", n) for n in run.notes]
-            sandbox = Sandbox(units, hidden=protected_paths(root),
-                              limits=Limits(memory_bytes=options.memory_bytes), call_timeout=options.call_timeout,
+            limits = Limits(memory_bytes=options.memory_bytes)
+            if running:
+                limits = dataclasses.replace(limits, file_bytes=options.budget.file_bytes,
+                                             memory_bytes=max(options.memory_bytes, options.budget.memory_bytes))  # fmt: skip
+            sandbox = Sandbox(units, hidden=protected_paths(root), limits=limits, call_timeout=options.call_timeout,
                               load_timeout=options.load_timeout, run=run.setup)  # fmt: skip
             layers = sandbox.plan.layers
             reports = sandbox.start()

@@ -175,6 +175,10 @@ class Runner:
         started = time.perf_counter()
         outer = budget.ACTIVE
         budget.ACTIVE = request["mode"] != "definitions"  # the student's own training runs under the budget
+        if request["mode"] == "execute" and "keras" in sys.modules and timed:
+            # A fresh kernel per notebook, as in Colab: layer names start again at conv2d, not where the
+            # notebook run before left them (the names a student hard-codes, like "conv2d_2").
+            sys.modules["keras"].backend.clear_session(free_memory=False)
         try:
             for cell in request["cells"]:
                 limit = self.cell_seconds if timed and request["mode"] == "execute" else 0.0

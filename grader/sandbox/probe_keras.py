@@ -167,8 +167,8 @@ def _collect(result: Any, count: int) -> np.ndarray:
     if isinstance(result, (list, tuple)):
         result = np.stack([np.asarray(r, dtype=np.float64) for r in result])
     maps = np.asarray(result, dtype=np.float64)
-    if maps.ndim >= 3 and maps.shape[-1] == 1:
-        maps = maps[..., 0]
+    if maps.ndim >= 3:  # drop axes of one beside the image axes: (n, 1, 28, 28) from tf-keras-vis, (n, 28, 28, 1)
+        maps = maps.reshape((maps.shape[0], *(d for d in maps.shape[1:] if d != 1)))
     if maps.ndim == 2:
         maps = maps[None]
     return maps
