@@ -32,6 +32,10 @@ CASES = {
     # define_model on both backbones, the student's data pipeline on 100 images, the Q3 pipeline
     # trained on the synthetic sheet (the perfect one: ~6 s) and queried four times, the rubrics.
     "perfect, --only q02,q03,q04 (Keras)": [str(SUBMISSIONS / "perfect"), "--only", "q02,q03,q04"],
+    # What students hand in (issue 13's target: <= 90 s): a Word report (+ its PDF), four notebooks run top
+    # to bottom under the default budget (a tuner search, Q7's training and Grad-CAM, the Q3 LSTM, VGG16 and
+    # ResNet50 at 224x224 on the stand-in images) and forward_batchnorm.py; every question graded.
+    "real-style submission (report + 4 notebooks + .py), every question": [str(SUBMISSIONS / "real_style")],
 }
 
 
