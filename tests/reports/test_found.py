@@ -35,6 +35,18 @@ def test_accuracies_in_every_notation_next_to_their_cue() -> None:
     assert test is not None and test.text == "0.992"
 
 
+def test_a_cue_after_the_number_counts_within_its_own_clause() -> None:
+    test = ["\\btest\\b", "تست", "ازمون"]
+    found = find_accuracy(lines("با مدل خواسته‌شده به دقت ۹۸.۹۷ درصد روی داده‌ی تست رسیدم."), test)
+    assert found is not None and found.text == "0.9897"
+    found = find_accuracy(lines("an accuracy of 98.2 % on the test set"), test)
+    assert found is not None and found.text == "0.982"
+    # the test set belongs to the next accuracy, not to the training one before it
+    found = find_accuracy(lines("دقت آموزش به ۱۰۰٪ رسید اما دقت آزمون ۹۹ درصد شد"), test)
+    assert found is not None and found.text == "0.99"
+    assert find_accuracy(lines("train accuracy 100 % while the test set was not used"), test) is None
+
+
 def test_two_different_values_lower_the_confidence_and_say_so() -> None:
     found = find_accuracy(lines("test accuracy 0.98", "after retraining the test accuracy is 0.99"), TEST, VAL)
     assert found is not None and found.text == "0.99" and found.confidence == 0.5
