@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
-import json
 import site
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import grader
 from grader import answers, notebook_data
-from grader.answer_sheet import AnswerSheet, find_sheet, read_sheet
 from grader.context import QuestionContext
 from grader.corrections import Correction
-from grader.corrections import apply as apply_corrections
 from grader.corrections import note as corrections_note
-from grader.persian import normalize_text
 from grader.registry import CheckSpec, Verdict, collect
-from grader.reports.extract import extract, fill_sheet
-from grader.reports.fields import REVIEW_BELOW
 from grader.results import (
     QUESTION_IDS,
     Bilingual,
@@ -35,11 +28,12 @@ from grader.results import (
     SubmissionNote,
     round_points,
 )
-from grader.run_notes import run_notes
-from grader.sandbox.client import Definition, Sandbox, UnitReport
+from grader.run_notes import load_notes, run_notes
+from grader.sandbox.client import Definition, Sandbox
 from grader.sandbox.confine import Limits
 from grader.sandbox.failures import StudentCodeFailure
 from grader.sandbox.run_setup import RunSetup
+from grader.student_answers import read_answers, with_answer, with_sources
 from grader.submission import Unit, discover
 
 # Questions whose checks call student code; the others only read the answer sheet.
@@ -183,119 +177,6 @@ def _imports_and_names(unit: Unit) -> tuple[set[str], set[str]]:
     return imports, names
 
 
-def _unit_notes(reports: list[UnitReport], load_timeout: float) -> list[SubmissionNote]:
-    notes = []
-    for report in reports:
-        unit = report.unit
-        if report.skipped:
-            notes.append(SubmissionNote("load", Bilingual(
-                f"{unit.file}: could not be loaded even definitions-only (it hangs or crashes); it was left out",
-                f"{unit.file}: حتی فقط با تعریف‌ها هم بارگذاری نشد (گیر می‌کند یا از کار می‌افتد)؛ کنار گذاشته شد")))  # fmt: skip
-        elif report.hung and unit.mode == "execute":
-            notes.append(SubmissionNote("load", Bilingual(
-                f"{unit.file}: running it top to bottom did not finish within the notebook's time limit, or it "
-                "crashed (e.g. out of memory); only its imports, functions, classes and constants were loaded",
-                f"{unit.file}: اجرای آن از ابتدا تا انتها در سقف زمان نوت‌بوک تمام نشد یا از کار افتاد (مثلاً "
-                "کمبود حافظه)؛ فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
-        elif report.hung:
-            notes.append(SubmissionNote("load", Bilingual(
-                f"{unit.file}: did not finish loading within {load_timeout:g} s (or crashed); "
-                "only its imports, functions, classes and constants were loaded",
-                f"{unit.file}: بارگذاری آن در {load_timeout:g} ثانیه تمام نشد (یا از کار افتاد)؛ "
-                "فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
-        for cell in report.cells:
-            where = unit.file if cell.get("index") is None else f"{unit.file} (cell {cell['index'] + 1})"
-            syntax = cell.get("syntax_error")
-            if syntax:
-                hint_en = hint_fa = ""
-                if str(syntax.get("text", "")).rstrip().endswith("="):
-                    hint_en = (
-                        " It looks like a line with a blank right-hand side, as in the handed-out file: complete it."
-                    )
-                    hint_fa = " به نظر می‌رسد سمت راست یک خط خالی مانده است، مانند فایل داده‌شده: آن را کامل کنید."
-                notes.append(SubmissionNote("syntax", Bilingual(
-                    f"{where}, line {syntax.get('line')}: SyntaxError ({syntax.get('message')}); "
-                    f"this {'cell' if cell.get('index') is not None else 'file'} was skipped.{hint_en}",
-                    f"{where}، خط {syntax.get('line')}: خطای نحوی ({syntax.get('message')})؛ "
-                    f"این {'سلول' if cell.get('index') is not None else 'فایل'} کنار گذاشته شد.{hint_fa}")))  # fmt: skip
-            for error in cell.get("errors", []):
-                notes.append(SubmissionNote("import", Bilingual(
-                    f"{where}, line {error.get('line')}: {error.get('message')} — the rest was still loaded",
-                    f"{where}، خط {error.get('line')}: {error.get('message')} — بقیهٔ کد همچنان بارگذاری شد")))  # fmt: skip
-            if cell.get("output"):
-                size = len(str(cell["output"]))
-                notes.append(SubmissionNote("output", Bilingual(
-                    f"{where}: printed {size} characters while loading (ignored)",
-                    f"{where}: هنگام بارگذاری {size} نویسه چاپ کرد (نادیده گرفته شد)")))  # fmt: skip
-    return notes
-
-
-def _read_reports(root: Path, sheet: AnswerSheet, sheet_path: Path | None) -> list[SubmissionNote]:
-    """Fill the sheet's empty fields from the student's reports; notes on what was read and from where."""
-    extraction = extract(root)
-    filled = fill_sheet(sheet, extraction)
-    notes = [SubmissionNote("report", note) for note in extraction.notes]
-    if filled:
-        files = ", ".join(extraction.read)
-        waiting = sum(1 for d in filled if (s := sheet.source(d)) is not None
-                      and (s.needs_reading or s.confidence < REVIEW_BELOW))  # fmt: skip
-        notes.append(SubmissionNote("report", Bilingual(
-            f"{len(filled)} answers were read from {files}" + (f" ({waiting} of them for a TA to confirm)"
-            if waiting else "") + f"; `grader extract {root.name}` writes them as an answer sheet to check",
-            f"{len(filled)} پاسخ از {files} خوانده شد" + (f" ({waiting} مورد را دستیار آموزشی باید تأیید کند)"
-            if waiting else "") + f"؛ دستور `grader extract {root.name}` آن‌ها را به صورت پاسخ‌نامه می‌نویسد")))  # fmt: skip
-    elif sheet_path is None:
-        notes.append(SubmissionNote("sheet", Bilingual(
-            "No written answers were found: no report (.docx, .pdf, .md) and no answer sheet (answer_sheet.yaml; "
-            "`grader init` writes an empty one).",
-            "هیچ پاسخ نوشتاری پیدا نشد: نه گزارشی (‎.docx‎، ‎.pdf‎، ‎.md‎) و نه پاسخ‌نامه‌ای (answer_sheet.yaml؛ "
-            "دستور `grader init` یک پاسخ‌نامهٔ خالی می‌سازد).")))  # fmt: skip
-    return notes
-
-
-def _with_sources(verdict: Verdict, sheet: AnswerSheet) -> Verdict:
-    """Say where the answers a check read came from, and ask a TA when a reading is unsure or impossible."""
-    sources = [(d, s) for d in sorted(sheet.reads) if (s := sheet.source(d)) is not None]
-    if not sources:
-        return verdict
-    places = list(dict.fromkeys(s.describe() for _, s in sources if not s.needs_reading))
-    parts = []
-    if places:
-        shown = places[:3]
-        more = f" (+{len(places) - 3})" if len(places) > 3 else ""
-        parts.append(Bilingual("Read from " + "; ".join(p.en for p in shown) + more + ".",
-                               "خوانده‌شده از " + "؛ ".join(p.fa for p in shown) + more + "."))  # fmt: skip
-    parts += list(dict.fromkeys(s.note for _, s in sources if s.note is not None))
-    unsure = any(s.needs_reading or s.confidence < REVIEW_BELOW or s.note is not None for _, s in sources)
-    if unsure and not any(s.needs_reading for _, s in sources):
-        parts.append(Bilingual("A TA should confirm this reading.", "دستیار آموزشی باید این برداشت را تأیید کند."))
-    details = (*verdict.details, ("sources", tuple({"field": d, **s.to_json()} for d, s in sources)))
-    return replace(verdict, feedback=Bilingual.join([verdict.feedback, *parts]),
-                   manual_review=verdict.manual_review or unsure, details=details)  # fmt: skip
-
-
-def answer_digest(sheet: AnswerSheet, fields: Iterable[str]) -> str:
-    """A fingerprint of the answers in these fields, normalised as the rubrics read text ("" when all are empty).
-
-    Two students whose digests for one check are equal gave the same answer to it (grader review offers
-    one decision for both)."""
-    texts = [(d, normalize_text(sheet.text(d)), normalize_text(sheet.context(d))) for d in sorted(fields)]
-    if not any(text for _, text, _ in texts):
-        return ""
-    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode()).hexdigest()[:20]
-
-
-def _with_answer(verdict: Verdict, sheet: AnswerSheet) -> Verdict:
-    """Record which answer-sheet fields a check read, and a digest of what they held."""
-    read = sorted(sheet.reads)
-    if not read:
-        return verdict
-    reads = set(sheet.reads)
-    digest = answer_digest(sheet, read)
-    sheet.reads = reads  # the digest reads the fields again; keep the check's own reads
-    return replace(verdict, details=(*verdict.details, ("read", tuple(read)), ("answer_digest", digest)))
-
-
 def run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> CheckResult:
     """Run one check on a question's context; its errors become an error result (ours go to `internal`)."""
     ctx.sheet.begin_check()
@@ -309,8 +190,8 @@ def run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> Che
             f"internal grader error in this check ({type(error).__name__}); please report it to the TAs",
             f"خطای داخلی تصحیح‌گر در این بررسی ({type(error).__name__})؛ لطفاً به دستیاران آموزشی گزارش دهید"),
             crashed=True)  # fmt: skip
-    verdict = _with_sources(verdict, ctx.sheet)
-    verdict = _with_answer(verdict, ctx.sheet)
+    verdict = with_sources(verdict, ctx.sheet)
+    verdict = with_answer(verdict, ctx.sheet)
     score = round_points(float(verdict.fraction) * spec.points)
     if verdict.crashed:
         status = Status.ERROR
@@ -325,26 +206,6 @@ def run_check(spec: CheckSpec, ctx: QuestionContext, internal: list[str]) -> Che
         feedback=verdict.feedback, visibility=spec.visibility, manual_review=verdict.manual_review,
         bonus=spec.bonus, details=verdict.details,
     )  # fmt: skip
-
-
-def read_answers(
-    root: Path, corrections: dict[str, Correction] | None = None
-) -> tuple[AnswerSheet, list[SubmissionNote]]:
-    """The submission's answers: its answer sheet, the rest read from its reports, then a TA's corrections.
-
-    Runs no student code (the checks in grader/regrade.py rely on that)."""
-    sheet_path, extra = find_sheet(root)
-    sheet = read_sheet(sheet_path) if sheet_path else AnswerSheet(None)
-    notes = _read_reports(root, sheet, sheet_path)
-    if corrections:
-        apply_corrections(sheet, corrections)
-    for path in extra:
-        notes.append(SubmissionNote("sheet", Bilingual(
-            f"{path.relative_to(root)} ignored: the answer sheet used is {sheet_path.relative_to(root)}",  # type: ignore[union-attr]
-            f"{path.relative_to(root)} نادیده گرفته شد: پاسخ‌نامهٔ استفاده‌شده {sheet_path.relative_to(root)} است")))  # type: ignore[union-attr]  # fmt: skip
-    for problem in sheet.problems:
-        notes.append(SubmissionNote("sheet", problem.describe()))
-    return sheet, notes
 
 
 def grade(
@@ -397,7 +258,7 @@ def grade(
                               load_timeout=options.load_timeout, run=run.setup)  # fmt: skip
             layers = sandbox.plan.layers
             reports = sandbox.start()
-            notes += _unit_notes(reports, options.load_timeout) + run_notes(reports)
+            notes += load_notes(reports, options.load_timeout) + run_notes(reports)
             try:
                 definitions = sandbox.inventory()
                 objects = sandbox.harvest() if running else []

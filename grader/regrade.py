@@ -18,9 +18,10 @@ from pathlib import Path
 
 from grader.context import QuestionContext
 from grader.corrections import Correction
-from grader.engine import read_answers, run_check
+from grader.engine import run_check
 from grader.registry import CheckSpec, collect
 from grader.results import CheckResult
+from grader.student_answers import read_answers
 
 NO_CODE_CHECKS: frozenset[str] = frozenset({
     # Q1's written parts and its reported accuracy (q01.c_tuner reads the student's source: not here).

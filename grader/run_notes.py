@@ -1,4 +1,4 @@
-"""What happened when a notebook ran under the budget, told once per notebook in both languages."""
+"""What happened to the student's code in the sandbox, told in both languages: how each file loaded, how each notebook ran."""
 
 from __future__ import annotations
 
@@ -77,4 +77,52 @@ def run_notes(reports: list[UnitReport]) -> list[SubmissionNote]:
             shown = "; ".join(shell[:3]) + (f" (+{len(shell) - 3})" if len(shell) > 3 else "")
             parts.append(Bilingual(f"shell commands not run: {shown}", f"دستورهای shell اجرا نشدند: {shown}"))
         notes.append(SubmissionNote("run", Bilingual.join(parts, sep="; ")))
+    return notes
+
+
+def load_notes(reports: list[UnitReport], load_timeout: float) -> list[SubmissionNote]:
+    """What went wrong while the code was loaded: a file left out or loaded definitions-only, syntax and import errors, output."""
+    notes = []
+    for report in reports:
+        unit = report.unit
+        if report.skipped:
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: could not be loaded even definitions-only (it hangs or crashes); it was left out",
+                f"{unit.file}: حتی فقط با تعریف‌ها هم بارگذاری نشد (گیر می‌کند یا از کار می‌افتد)؛ کنار گذاشته شد")))  # fmt: skip
+        elif report.hung and unit.mode == "execute":
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: running it top to bottom did not finish within the notebook's time limit, or it "
+                "crashed (e.g. out of memory); only its imports, functions, classes and constants were loaded",
+                f"{unit.file}: اجرای آن از ابتدا تا انتها در سقف زمان نوت‌بوک تمام نشد یا از کار افتاد (مثلاً "
+                "کمبود حافظه)؛ فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
+        elif report.hung:
+            notes.append(SubmissionNote("load", Bilingual(
+                f"{unit.file}: did not finish loading within {load_timeout:g} s (or crashed); "
+                "only its imports, functions, classes and constants were loaded",
+                f"{unit.file}: بارگذاری آن در {load_timeout:g} ثانیه تمام نشد (یا از کار افتاد)؛ "
+                "فقط importها، تابع‌ها، کلاس‌ها و ثابت‌های آن بارگذاری شد")))  # fmt: skip
+        for cell in report.cells:
+            where = unit.file if cell.get("index") is None else f"{unit.file} (cell {cell['index'] + 1})"
+            syntax = cell.get("syntax_error")
+            if syntax:
+                hint_en = hint_fa = ""
+                if str(syntax.get("text", "")).rstrip().endswith("="):
+                    hint_en = (
+                        " It looks like a line with a blank right-hand side, as in the handed-out file: complete it."
+                    )
+                    hint_fa = " به نظر می‌رسد سمت راست یک خط خالی مانده است، مانند فایل داده‌شده: آن را کامل کنید."
+                notes.append(SubmissionNote("syntax", Bilingual(
+                    f"{where}, line {syntax.get('line')}: SyntaxError ({syntax.get('message')}); "
+                    f"this {'cell' if cell.get('index') is not None else 'file'} was skipped.{hint_en}",
+                    f"{where}، خط {syntax.get('line')}: خطای نحوی ({syntax.get('message')})؛ "
+                    f"این {'سلول' if cell.get('index') is not None else 'فایل'} کنار گذاشته شد.{hint_fa}")))  # fmt: skip
+            for error in cell.get("errors", []):
+                notes.append(SubmissionNote("import", Bilingual(
+                    f"{where}, line {error.get('line')}: {error.get('message')} — the rest was still loaded",
+                    f"{where}، خط {error.get('line')}: {error.get('message')} — بقیهٔ کد همچنان بارگذاری شد")))  # fmt: skip
+            if cell.get("output"):
+                size = len(str(cell["output"]))
+                notes.append(SubmissionNote("output", Bilingual(
+                    f"{where}: printed {size} characters while loading (ignored)",
+                    f"{where}: هنگام بارگذاری {size} نویسه چاپ کرد (نادیده گرفته شد)")))  # fmt: skip
     return notes

@@ -12,9 +12,10 @@ import pytest
 from grader.answer_sheet import read_sheet
 from grader.context import QuestionContext
 from grader.corrections import Correction, CorrectionError, load
-from grader.engine import Options, grade, read_answers
+from grader.engine import Options, grade
 from grader.registry import collect
 from grader.regrade import NO_CODE_CHECKS, regrade
+from grader.student_answers import read_answers
 from tests.helpers import SUBMISSIONS, grade_folder
 
 

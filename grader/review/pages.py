@@ -19,7 +19,6 @@ from typing import Any
 from grader import batch
 from grader.answer_sheet import AnswerSheet
 from grader.corrections import load as load_corrections
-from grader.engine import read_answers
 from grader.render import pdf_report
 from grader.render.json_out import report_from_dict
 from grader.reports.document import Location
@@ -28,6 +27,7 @@ from grader.review.ledger import TaFiles, read_audit, student_entries, version
 from grader.review.store import QueueItem, ResultStore
 from grader.review.update import fields_read
 from grader.sheet_schema import FIELDS_BY_PATH
+from grader.student_answers import read_answers
 
 GRADCAM_CHECKS = pdf_report.GRADCAM_CHECKS
 

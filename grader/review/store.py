@@ -45,7 +45,7 @@ class QueueItem:
     auto_score: float
     max_score: float
     why: tuple[str, ...]  # "read" (a TA must read a picture), "unsure" (a reading to confirm), "partial"
-    digest: str  # what the answer held (engine.answer_digest); "" when unknown or empty
+    digest: str  # what the answer held (student_answers.answer_digest); "" when unknown or empty
 
 
 def read_manifest(results_dir: Path) -> Manifest:
