@@ -87,10 +87,10 @@ def search_space(ctx: QuestionContext) -> Verdict:
     if shape["conv_layers"] == 0 and (conv_less is None or len(conv_less) == 3):
         fraction = Fraction(0)
         text = _cat(Bilingual("No conv layer anywhere in your space: not a CNN, and the question asks for one "
-                              "(Conv2D layers, optionally with pooling and dropout, then dense layers). For the "
-                              "record, ", "در هیچ جای فضای جستجوی شما لایهٔ کانولوشنی نیست: این مدل CNN نیست، در "
+                              "(Conv2D layers, optionally with pooling and dropout, then dense layers). For "
+                              "reference, ", "در هیچ جای فضای جستجوی شما لایهٔ کانولوشنی نیست: این مدل CNN نیست، در "
                               "حالی که سوال CNN خواسته است (لایه‌های Conv2D، در صورت نیاز با pooling و dropout، و "
-                              "بعد لایه‌های تمام‌متصل). برای ثبت: "), text)  # fmt: skip
+                              "بعد لایه‌های تمام‌متصل). برای اطلاع: "), text)  # fmt: skip
     elif conv_less:
         en = " and ".join(_CORNER_NAMES[w][0] for w in conv_less)
         fa = " و ".join(_CORNER_NAMES[w][1] for w in conv_less)
