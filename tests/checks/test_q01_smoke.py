@@ -81,7 +81,7 @@ def test_median_corner_is_the_middle_of_each_range() -> None:
 
 # fixture -> (smoke training fraction, search-space fraction, phrases in the smoke or search-space feedback)
 FIXTURE_SCORES = {
-    "batchnorm_dropout": (1, 1, ["with batch statistics", "full credit"]),
+    "batchnorm_dropout": (1, 1, ["With batch statistics (model(x, training=True))", "full credit"]),
     "small_default_learning_rate": (1, 1, ["the middle of your search space", "that one counts"]),
     "narrow_first_layer": (1, 1, ["88.", "full credit"]),
     "tiny_learning_rate": (0, 1, ["does not really learn", "learning rate is not tiny"]),
