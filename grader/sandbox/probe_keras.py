@@ -245,22 +245,41 @@ def _breaking_layer(error: BaseException) -> dict[str, Any] | None:
     return {"type": type(found).__name__, "name": str(found.name), "settings": describe_layer(found)["settings"]}
 
 
+def _middle(low: float, high: float, log: bool) -> float:
+    return float(np.sqrt(low * high)) if log and low > 0 else (low + high) / 2
+
+
 def _corner_value(hp: Any, corner: str) -> Any:
+    """A hyperparameter's minimum, maximum or middle ("median": the middle of its range, the middle choice)."""
     kind = type(hp).__name__
+    log = getattr(hp, "sampling", "linear") == "log"
+    if kind in ("Int", "Float") and corner == "median":
+        step = getattr(hp, "step", None)
+        if kind == "Int" and not log and step:
+            grid = list(range(hp.min_value, hp.max_value + 1, step))
+            return grid[len(grid) // 2]
+        if kind == "Float" and not log and step:
+            count = round((hp.max_value - hp.min_value) / step) + 1
+            return float(hp.min_value + step * (count // 2))
+        middle = _middle(hp.min_value, hp.max_value, log)
+        return round(middle) if kind == "Int" else middle
     if kind in ("Int", "Float"):
         return hp.max_value if corner == "max" else hp.min_value
     if kind == "Choice":
         values = list(hp.values)
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return max(values) if corner == "max" else min(values)
+            values = sorted(values)
+        if corner == "median":
+            return values[len(values) // 2]  # of two choices, the larger (more capacity, faster rate)
         return values[-1] if corner == "max" else values[0]
     if kind == "Boolean":
-        return corner == "max"
+        return hp.default if corner == "median" else corner == "max"
     return getattr(hp, "value", getattr(hp, "default", None))
 
 
 def build_at(builder: Any, corner: str, rounds: int = 8) -> dict[str, Any]:
-    """Build with every hyperparameter at its default, minimum or maximum ("default" / "min" / "max").
+    """Build with every hyperparameter at its default, minimum, maximum or middle ("default" / "min" / "max" /
+    "median").
 
     Hyperparameters declared only inside a loop or branch (filters_4 exists only with
     five conv layers) appear in later rounds; each round sets the new ones to the
@@ -290,17 +309,8 @@ def build_at(builder: Any, corner: str, rounds: int = 8) -> dict[str, Any]:
     return {**result, "values": _plain(values), "space": _plain(space)}
 
 
-def smoke_train(
-    builder: Any, values: dict[str, Any], data: dict[str, np.ndarray], epochs: int, batch_size: int, seed: int
-) -> dict[str, Any]:
-    """Train the model of one hyperparameter assignment briefly on grader data; accuracy on held-out digits."""
-    import keras_tuner as kt
-
-    keras = _keras()
-    keras.utils.set_random_seed(seed)
-    hp = kt.HyperParameters()
-    hp.values.update(values)
-    model = _call_builder(builder, hp)
+def _fit_and_score(model: Any, data: dict[str, np.ndarray], epochs: int, batch_size: int) -> dict[str, Any]:
+    """Train a compiled model on the grader's digits; its accuracy on the held-out ones."""
     shape = tuple(int(d) for d in model.inputs[0].shape[1:])
     loss = _loss_name(getattr(model, "loss", None)) or ""
     one_hot = "categorical" in loss.lower() and "sparse" not in loss.lower()
@@ -311,6 +321,47 @@ def smoke_train(
     labels = np.eye(10, dtype="float32")[data["y_train"]] if one_hot else data["y_train"]
     started = time.perf_counter()
     model.fit(prepare(data["x_train"]), labels, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=True)
-    predicted = np.argmax(np.asarray(model.predict(prepare(data["x_test"]), verbose=0)), axis=1)
-    return {"accuracy": float(np.mean(predicted == data["y_test"])), "seconds": time.perf_counter() - started,
-            "labels": "one-hot" if one_hot else "integer", "loss": loss, "input_shape": list(shape)}  # fmt: skip
+    held_out = prepare(data["x_test"])
+    predicted = np.argmax(np.asarray(model.predict(held_out, verbose=0)), axis=1)
+    batch_statistics = None
+    if _has_batch_normalization(model):  # its moving statistics lag after a short training: also ask with batch ones
+        outputs = [np.asarray(model(held_out[i : i + batch_size], training=True))
+                   for i in range(0, len(held_out), batch_size)]  # fmt: skip
+        batch_statistics = float(np.mean(np.argmax(np.concatenate(outputs), axis=1) == data["y_test"]))
+    return {"accuracy": float(np.mean(predicted == data["y_test"])), "batch_statistics_accuracy": batch_statistics,
+            "seconds": time.perf_counter() - started, "labels": "one-hot" if one_hot else "integer", "loss": loss,
+            "input_shape": list(shape)}  # fmt: skip
+
+
+def _has_batch_normalization(model: Any) -> bool:
+    layers = list(getattr(model, "layers", []))
+    while layers:
+        layer = layers.pop()
+        if "BatchNormalization" in type(layer).__name__:
+            return True
+        layers += list(getattr(layer, "layers", []))
+    return False
+
+
+def smoke_train(
+    builder: Any, values: dict[str, Any], data: dict[str, np.ndarray], epochs: int, batch_size: int, seed: int
+) -> dict[str, Any]:
+    """Train the model of one hyperparameter assignment briefly on grader data; accuracy on held-out digits."""
+    import keras_tuner as kt
+
+    _keras().utils.set_random_seed(seed)
+    hp = kt.HyperParameters()
+    hp.values.update(values)
+    return _fit_and_score(_call_builder(builder, hp), data, epochs, batch_size)
+
+
+def smoke_train_spec(
+    spec: list[list[Any]], learning_rate: float, data: dict[str, np.ndarray], epochs: int, batch_size: int, seed: int
+) -> dict[str, Any]:
+    """The grader's baseline CNN (layers given as [kind, settings]) under the same budget as smoke_train."""
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((28, 28, 1)), *(getattr(keras.layers, k)(**s) for k, s in spec)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])  # fmt: skip
+    return {**_fit_and_score(model, data, epochs, batch_size), "parameters": int(model.count_params())}
