@@ -75,7 +75,12 @@ def part_of(check_id: str) -> str | None:
     name = check_id.split(".", 1)[1]
     if check_id.startswith(("q02.", "q03.", "q07.")):
         return None
-    named = {"layer_table": "a", "padding_relation": "b", "definitions_and_uses": "a", "parameters_and_parallelism": "b"}
+    named = {
+        "layer_table": "a",
+        "padding_relation": "b",
+        "definitions_and_uses": "a",
+        "parameters_and_parallelism": "b",
+    }
     return named.get(name) or name.split("_", 1)[0]
 
 
@@ -234,8 +239,15 @@ def main() -> None:
     print(table(summary))
     print(f"\n{len(summary['rows'])} gradings in {summary['seconds']} s")
     if not options.no_write and not options.check and options.mode == "both":
-        RESULTS.write_text(json.dumps({k: v for k, v in summary.items() if k != "rows"} | {
-            "python": sys.version.split()[0], "held_out_per_file": HELD_OUT}, indent=2, ensure_ascii=False) + "\n")
+        RESULTS.write_text(
+            json.dumps(
+                {k: v for k, v in summary.items() if k != "rows"}
+                | {"python": sys.version.split()[0], "held_out_per_file": HELD_OUT},
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":
