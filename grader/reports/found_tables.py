@@ -17,7 +17,8 @@ from grader.reports.document import Block
 from grader.reports.found_values import FoundValue
 from grader.results import Bilingual
 
-_SHAPE = re.compile(r"\(?\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*\)?")
+# A shape, not the start of a product: "(5x5x256+1)x128" holds no shape.
+_SHAPE = re.compile(r"\(?\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})\s*[,x×*]\s*(\d{1,4})(?!\s*[+\-*/×x^]\s*\d)(?!\d)\s*\)?")
 _NOT_APPLICABLE = re.compile(
     r"قابل\s*اعمال\s*نیست|غیر\s*قابل\s*اعمال|معنا\s*ندارد|معنی\s*ندارد|ممکن\s*نیست|امکان\s*پذیر\s*نیست|"
     r"نمیتوان|تعریف\s*نشده|نامعتبر|cannot|can't|not\s*(?:possible|applicable|defined)|impossible|invalid|"
@@ -26,7 +27,7 @@ _NOT_APPLICABLE = re.compile(
 _NO_PARAMETERS = re.compile(r"پارامتر\s*ندارد|بدون\s*پارامتر|پارامتری\s*ندارد|no\s*(?:trainable\s*)?param|"
                             r"\b0\s*(?:پارامتر|param)|(?:پارامتر|params?|parameters)\s*[:=]?\s*(?:0|صفر|zero)\b")  # fmt: skip
 _PARAM_CUE = re.compile(r"(?:پارامتر(?:ها)?|params?|parameters|#\s*param)\s*[:=]?")
-_EXPRESSION = re.compile(r"[\d(][\d\s()+\-*/x×^.,]*\d\)?(?:\s*=\s*[\d,]+)?")
+_EXPRESSION = re.compile(r"[\d(](?:[\d\s()+\-*/x×^.,]*\d)?\)?(?:\s*=\s*[\d,]+)?")
 _LAYER_MARK = re.compile(r"(?:layer|لایه(?:ی)?|لایهٔ)\s*(?:شماره\s*)?(\d)(?!\d)|^\s*(\d)\s*[).:\-](?!\d)")
 _HEADER_OUTPUT = re.compile(r"خروجی|output|ابعاد|size|shape")
 _HEADER_PARAMS = re.compile(r"پارامتر|param")
@@ -47,18 +48,23 @@ def _shape_text(canon: str) -> str | None:
 def _params_text(canon: str, shape_span: tuple[int, int] | None) -> str | None:
     if _NO_PARAMETERS.search(canon):
         return "0"
+    if shape_span is not None:  # the output size is no parameter count; what follows it is the next column
+        canon = canon[: shape_span[0]] + " | " + canon[shape_span[1] :]
     cue = _PARAM_CUE.search(canon)
     rest = canon[cue.end() :] if cue else canon
-    offset = cue.end() if cue else 0
+    found = []
     for match in _EXPRESSION.finditer(rest):
-        start, end = match.start() + offset, match.end() + offset
-        if shape_span and start < shape_span[1] and end > shape_span[0]:
-            continue  # the output size, not the parameters
         text = match.group(0).strip(" ,")
-        if re.fullmatch(r"\d", text) and cue is None:
-            continue  # a lone digit without a cue is a layer number or a kernel size
-        return text
-    return None
+        start = match.start() + (cue.end() if cue else 0)
+        if re.fullmatch(r"\d", text) and cue is None and (shape_span is None or start < shape_span[0]):
+            continue  # a lone digit before the size, without a cue, is a layer number or a kernel size
+        found.append((start, text))
+    if not found:
+        return None
+    if cue is not None:
+        return found[0][1]
+    after = [text for start, text in found if shape_span is not None and start >= shape_span[0]]
+    return after[-1] if after else found[-1][1]  # the last column of the line: the parameters
 
 
 def _cell_values(canon: str) -> tuple[str | None, str | None]:
@@ -67,6 +73,8 @@ def _cell_values(canon: str) -> tuple[str | None, str | None]:
     output = _shape_text(canon)
     if output is None and _NOT_APPLICABLE.search(canon):
         output = "n/a"
+    if output == "n/a" and not _PARAM_CUE.search(canon) and not _NO_PARAMETERS.search(canon):
+        return output, "n/a"  # the numbers of an explanation («۳۳ از ۱۱ بزرگ‌تر است») are no parameter count
     params = _params_text(canon, shape.span() if shape else None)
     if params is None and output == "n/a" and not _NO_PARAMETERS.search(canon):
         params = "n/a"
@@ -126,7 +134,14 @@ def _from_lines(blocks: list[Block], count: int, found: dict[tuple[int, str], Fo
     texts: dict[int, list[tuple[str, Block]]] = {}
     for block in blocks:
         canon = normalize_text(block.text)
-        marks = [m for m in _LAYER_MARK.finditer(canon) if 1 <= int(next(g for g in m.groups() if g)) <= count]
+        marks = []
+        for mark in _LAYER_MARK.finditer(canon):
+            number = int(next(g for g in mark.groups() if g))
+            if not 1 <= number <= count:
+                continue
+            if mark.start() > 0 and current is not None and number <= current:
+                continue  # «چون لایهٔ ۸ خروجی ندارد» inside layer 9: a reference, not a new layer
+            marks.append(mark)
         if not marks:
             if current is not None:
                 texts[current].append((canon, block))
