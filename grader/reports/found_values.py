@@ -121,59 +121,69 @@ def find_choice(
 
 
 # -- Q6(a): which statements are true ---------------------------------------------------
-_STATEMENT = re.compile(
-    r"(?:عبارت|گزاره|جمله|مورد|گزینه|statement|sentence|item)\s*(?:شماره\s*|no\.?\s*)?"
-    r"(اول|یکم|دوم|سوم|1|2|3|یک|دو|سه|one|two|three|first|second|third)"
-)
-_STATEMENT_NUMBERS = {"اول": 1, "یکم": 1, "یک": 1, "1": 1, "one": 1, "first": 1, "دوم": 2, "دو": 2, "2": 2,
-                      "two": 2, "second": 2, "سوم": 3, "سه": 3, "3": 3, "three": 3, "third": 3}  # fmt: skip
-_FALSE = re.compile(r"نادرست|غلط|اشتباه|صحیح نیست|درست نیست|false|incorrect|wrong|not (?:true|correct)|✗|×")
-_TRUE = re.compile(r"درست|صحیح|true|correct|✓|✔")
-
-
 def find_true_statements(blocks: Sequence[Block]) -> FoundValue | None:
-    """'عبارت اول: نادرست ... عبارت دوم: درست' -> '2'; every statement's verdict is the first one after it."""
-    text = "\n".join(normalize_text(b.text) for b in blocks)
-    marks = list(_STATEMENT.finditer(text))
-    verdicts: dict[int, bool] = {}
-    for index, mark in enumerate(marks):
-        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        segment = text[mark.end() : end]
-        number = _STATEMENT_NUMBERS[mark.group(1)]
-        false, true = _FALSE.search(segment), _TRUE.search(segment)
-        if false is None and true is None:
-            continue
-        is_true = true is not None and (false is None or true.start() < false.start())
-        verdicts.setdefault(number, is_true)
-    if not verdicts:
+    """'عبارت اول: نادرست ... عبارت دوم: درست' or «فقط عبارت ۲ درست است» -> '2' (grader.statements)."""
+    from grader.statements import read_statements
+
+    reading = read_statements("\n".join(b.text for b in blocks))
+    if reading is None:
         return None
-    block = next((b for b in blocks if _STATEMENT.search(normalize_text(b.text))), blocks[0])
-    true_ones = sorted(n for n, ok in verdicts.items() if ok)
+    block = next((b for b in blocks if read_statements(b.text) is not None), blocks[0])
+    true_ones = sorted(reading.true_ones)
     value = ", ".join(str(n) for n in true_ones) if true_ones else "none"
-    missing = sorted({1, 2, 3} - set(verdicts))
-    if missing:
-        listed = ", ".join(str(n) for n in missing)
+    if reading.missing:
+        listed = ", ".join(str(n) for n in reading.missing)
         return FoundValue(value, block, 0.6, Bilingual(f"no verdict found for statement(s) {listed}",
                                                        f"برای عبارت {listed} حکمی (درست/نادرست) پیدا نشد"))  # fmt: skip
     return FoundValue(value, block, 0.9)
 
 
 # -- counts: Q6(e) -------------------------------------------------------------------------
-_TOTAL_CUE = re.compile(r"(?:در\s*کل|مجموع[اًا]?|جمعا|جمع\s*کل|total|in\s*all|overall|sum)\D{0,25}?(\d[\d,]*)")
-_UNIT_CUE = re.compile(r"(\d[\d,]*)\s*(?:تا\s*)?(?:پارامتر|parameters?|params?)")
-_EQUALS = re.compile(r"=\s*(\d[\d,]*)(?![\d.*×x])")
+# Each clause of the answer offers its final number; the clause that says it is the answer wins:
+# a total («در مجموع», «جمعاً», "total"), the trainable count, a result («می‌شود», «برابر با»,
+# «جواب», "="), a number of parameters. Parentheses are asides: "= 260 (total 300)" answers 260.
+_CLAUSES = re.compile(r"[.;؛\n،,]\s+|[.;؛\n]$")
+_ASIDE = re.compile(r"\([^()]*\)")
+_TOTAL = re.compile(r"در\s*کل|(?:در\s*)?مجموع[اًا]?|جمعا|جمع\s*کل|\btotal\b|in\s*all|overall|\bsum\b")
+_TRAINABLE = re.compile(r"(?<!non-)(?<!non )(?:trainable|قابل\s*اموزش|اموزش\s*پذیر)(?!\s*(?:نیست|نمی|نیستند))")
+_RESULT = re.compile(r"میشود|میشه|برابر\s*(?:با)?|یعنی|جواب|پاسخ|میدهد|\bequals?\b|\bgives\b|\bis\b|⟹|→|←|=")
+_UNIT = re.compile(r"(\d+)\s*(?:تا\s*)?(?:پارامتر|parameters?|params?)")
+_NUMBER_AFTER = re.compile(r"^\D{0,25}?(\d+)")
+
+
+def _clause_count(clause: str) -> tuple[int, str] | None:
+    """(how surely the clause states the answer, its number) for one clause, or None."""
+    body = _ASIDE.sub(" ", clause) if re.search(r"\d", _ASIDE.sub(" ", clause)) else clause
+    body = re.sub(r"(?<=\d),(?=\d{3}\b)", "", body)
+    cues = [(m.end(), 4) for m in _TOTAL.finditer(body)] + [(m.end(), 2) for m in _RESULT.finditer(body)]
+    value = None
+    for position, _ in sorted(cues, reverse=True):  # the last cue followed by a number
+        after = _NUMBER_AFTER.match(body[position:])
+        if after:
+            value = after.group(1)
+            break
+    unit = _UNIT.findall(body)
+    if value is None and unit:
+        value = unit[-1]
+    if value is None:
+        return None
+    weight = max((w for _, w in cues), default=0) + (3 if _TRAINABLE.search(body) else 0) + (1 if unit else 0)
+    return weight, value
 
 
 def find_count(blocks: Sequence[Block]) -> FoundValue | None:
-    """The final count a student states: after 'in total', before 'parameters', or after the last '='."""
-    for pattern, confidence in ((_TOTAL_CUE, 0.9), (_UNIT_CUE, 0.85), (_EQUALS, 0.7)):
-        hits = [(m.group(1).replace(",", ""), b) for b in blocks for m in pattern.finditer(normalize_text(b.text))]
-        if hits:
-            value, block = hits[-1]
-            distinct = list(dict.fromkeys(v for v, _ in hits))
-            if pattern is not _TOTAL_CUE and len(distinct) > 1:
-                confidence = min(confidence, 0.7)
-            return FoundValue(value, block, confidence)
+    """The final count a student states: the total, the trainable count, the result of the last '='."""
+    best: tuple[int, int, str, Block] | None = None
+    order = 0
+    for block in blocks:
+        for clause in _CLAUSES.split(normalize_text(block.text)):
+            found = _clause_count(clause)
+            order += 1
+            if found is not None and (best is None or found[0] >= best[0]):
+                best = (found[0], order, found[1], block)
+    if best is not None:
+        confidence = 0.9 if best[0] >= 4 else 0.85 if best[0] >= 2 else 0.7
+        return FoundValue(best[2], best[3], confidence)
     numbers = [(m.group(0), b) for b in blocks for m in re.finditer(r"\d+", normalize_text(b.text))]
     if len({v for v, _ in numbers}) == 1:
         return FoundValue(numbers[0][0], numbers[0][1], 0.6)

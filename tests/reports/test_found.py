@@ -57,8 +57,14 @@ def test_statements_as_students_write_them() -> None:
     found = find_true_statements(lines("عبارت اول: نادرست است، زمان می‌برد.", "عبارت دوم: درست است.",
                                        "عبارت سوم: نادرست است."))  # fmt: skip
     assert found is not None and found.text == "2" and found.confidence == 0.9
-    partial = find_true_statements(lines("Statement 2 is true and statement 3 is true."))
-    assert partial is not None and partial.text == "2, 3" and partial.confidence == 0.6
+    # Only the true ones listed: the others are read as false, as a TA reads them.
+    listed = find_true_statements(lines("Statement 2 is true and statement 3 is true."))
+    assert listed is not None and listed.text == "2, 3" and listed.confidence == 0.9
+    assert find_true_statements(lines("عبارت‌های ۲ و ۳ درست هستند.")).text == "2, 3"  # type: ignore[union-attr]
+    assert find_true_statements(lines("فقط عبارت ۲ درست است.")).text == "2"  # type: ignore[union-attr]
+    assert find_true_statements(lines("هیچ‌کدام از عبارت‌ها درست نیست.")).text == "none"  # type: ignore[union-attr]
+    partial = find_true_statements(lines("Statement 1 is false."))
+    assert partial is not None and partial.text == "none" and partial.confidence == 0.6
 
 
 def test_the_final_count_of_a_calculation() -> None:
