@@ -77,3 +77,15 @@ def read_statements(text: str) -> StatementsReading | None:
         implicit = tuple(n for n in STATEMENTS if n not in verdicts)
         verdicts.update(dict.fromkeys(implicit, False))
     return StatementsReading(dict(sorted(verdicts.items())), implicit)
+
+
+def statement_texts(text: str) -> dict[int, str]:
+    """What the student wrote about each statement: from its mark to the next one (in normalised text)."""
+    canon = normalize_text(text)
+    marks = list(_MARK.finditer(canon))
+    texts: dict[int, str] = {}
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(canon)
+        for number in _numbers(mark.group(1)):
+            texts[number] = texts.get(number, "") + " " + canon[mark.end() : end]
+    return {n: t.strip() for n, t in texts.items()}

@@ -14,6 +14,7 @@ from grader.expressions import SYMBOLS, Relation, find_relation, solve_for
 from grader.registry import Verdict, check
 from grader.results import Bilingual
 from grader.values import NotApplicable, parse_int_or_na, parse_shape
+from grader.written import load_rubric, mark
 from reference.q05_conv_arithmetic import LayerRow, layer_output, layer_table
 
 
@@ -174,4 +175,13 @@ def _grade_relation(relation: Relation) -> Verdict:
 @check("q05.padding_relation", points=5, en="(b) the padding that keeps the size: p = (f - 1) / 2",
        fa="(ب) padding‌ای که اندازه را ثابت نگه می‌دارد: p = (f - 1) / 2")  # fmt: skip
 def padding_relation_check(ctx: QuestionContext) -> Verdict:
+    """The relation, symbolically; an answer with no relation of f is read as words (rubric padding_words)."""
+    answer = ctx.sheet.get("q05.padding", find_relation)
+    if isinstance(answer, Invalid):
+        text = ctx.sheet.text("q05.padding")
+        marking = mark(text, load_rubric("q05", "padding_words")) if text.strip() else None
+        if marking is not None and marking.points > 0:
+            note = Bilingual("No relation of f was found, so the answer was read as words: ",
+                             "رابطه‌ای از f پیدا نشد، پس پاسخ به صورت متن خوانده شد: ")  # fmt: skip
+            return Verdict(marking.fraction, note + marking.feedback(), manual_review=True)
     return sheet_verdict(ctx, "q05.padding", find_relation, _grade_relation)
