@@ -102,7 +102,8 @@ def _spec(check_id: str) -> Any:
     return next(s for s in collect()[question] if s.check_id == check_id)
 
 
-def _grade(check_id: str, sheet: Any) -> float:
+def _grade(check_id: str, sheet: Any) -> tuple[float, bool]:
+    """The check's score, and whether it flagged the answer as pasted (a review signal, no penalty)."""
     from grader.context import QuestionContext
     from grader.engine import _run_check
 
@@ -110,10 +111,11 @@ def _grade(check_id: str, sheet: Any) -> float:
     result = _run_check(_spec(check_id), QuestionContext(check_id.split(".")[0], sheet, None, ()), internal)
     if internal:
         raise RuntimeError(f"{check_id}: {internal}")
-    return float(result.score)
+    rubric = dict(result.details).get("rubric")
+    return float(result.score), bool(isinstance(rubric, dict) and rubric.get("pasted"))
 
 
-def grade_as_report(case: Case) -> float:
+def grade_as_report(case: Case) -> tuple[float, bool]:
     from grader.answer_sheet import AnswerSheet
     from grader.reports.extract import extract, fill_sheet
 
@@ -152,7 +154,7 @@ def sheet_fields(case: Case) -> dict[str, str] | None:
     return None
 
 
-def grade_as_sheet(case: Case) -> float | None:
+def grade_as_sheet(case: Case) -> tuple[float, bool] | None:
     from grader.answer_sheet import parse_sheet_text
 
     fields = sheet_fields(case)
@@ -182,11 +184,12 @@ def measure(cases: list[Case], modes: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = []
     for case in cases:
         for mode in modes:
-            score = grade_as_report(case) if mode == "report" else grade_as_sheet(case)
-            if score is None:
+            graded = grade_as_report(case) if mode == "report" else grade_as_sheet(case)
+            if graded is None:
                 continue
             rows.append({"check": case.check_id, "case": case.case_id, "mode": mode, "held_out": case.held_out,
-                         "max": case.max_points, "judged": case.judged, "grader": score, "style": case.style})  # fmt: skip
+                         "max": case.max_points, "judged": case.judged, "grader": graded[0], "pasted": graded[1],
+                         "style": case.style})  # fmt: skip
     return rows
 
 
@@ -215,10 +218,14 @@ def run(only: str = "", modes: tuple[str, ...] = ("report", "sheet")) -> dict[st
         parts[check] = {"max": mine[0]["max"], "tuned": summarise([r for r in mine if not r["held_out"]]),
                         "held_out": summarise([r for r in mine if r["held_out"]]), "all": summarise(mine),
                         "by_mode": {m: summarise([r for r in mine if r["mode"] == m]) for m in modes}}  # fmt: skip
+    pasted_style = [r for r in rows if "pasted" in r["style"] or "chatbot" in r["style"]]
+    others = [r for r in rows if r not in pasted_style]
+    signal = {"pasted_cases_flagged": f"{sum(r['pasted'] for r in pasted_style)} of {len(pasted_style)}",
+              "other_cases_flagged": f"{sum(r['pasted'] for r in others)} of {len(others)}"}  # fmt: skip
     overall = {"tuned": summarise([r for r in rows if not r["held_out"]]),
                "held_out": summarise([r for r in rows if r["held_out"]]), "all": summarise(rows),
                "by_mode": {m: summarise([r for r in rows if r["mode"] == m]) for m in modes}}  # fmt: skip
-    return {"parts": parts, "overall": overall, "rows": rows, "seconds": round(seconds, 2)}
+    return {"parts": parts, "overall": overall, "pasted_signal": signal, "rows": rows, "seconds": round(seconds, 2)}
 
 
 def main() -> None:
@@ -237,7 +244,9 @@ def main() -> None:
                 print(f"{row['check']:32} {row['case']:22} {row['mode']:6} grader {row['grader']:5.2f} "
                       f"judged {row['judged']:5.2f}  ({row['style']})")  # fmt: skip
     print(table(summary))
-    print(f"\n{len(summary['rows'])} gradings in {summary['seconds']} s")
+    print(
+        f"\n{len(summary['rows'])} gradings in {summary['seconds']} s; pasted-text signal: {summary['pasted_signal']}"
+    )
     if not options.no_write and not options.check and options.mode == "both":
         RESULTS.write_text(
             json.dumps(
