@@ -105,6 +105,10 @@ def _lexicon() -> dict[str, Any]:
     return dict(data.get("concepts", {}))
 
 
+def compile_concepts(terms: dict[str, Any], where: str) -> dict[str, Concept]:
+    return {name: _compile_concept(name, value, where) for name, value in terms.items()}
+
+
 @functools.cache
 def concepts(question_id: str) -> dict[str, Concept]:
     """The shared lexicon's concepts and the question's own (a name may not be defined twice)."""
@@ -113,8 +117,7 @@ def concepts(question_id: str) -> dict[str, Concept]:
     clash = sorted(set(shared) & set(own))
     if clash:
         raise AnswersError(f"answers/{question_id}.yaml: concepts {clash} are already in answers/lexicon.yaml")
-    merged = {**shared, **own}
-    return {name: _compile_concept(name, terms, f"answers/{question_id}.yaml") for name, terms in merged.items()}
+    return compile_concepts({**shared, **own}, f"answers/{question_id}.yaml")
 
 
 def _concept(item: Any, known: dict[str, Concept], where: str) -> Concept:
@@ -177,10 +180,13 @@ def _idea(data: Any, known: dict[str, Concept], where: str) -> Idea:
 @functools.cache
 def load_rubric(question_id: str, name: str) -> Rubric:
     data = answers.load(question_id).get("rubrics", {}).get(name)
-    where = f"answers/{question_id}.yaml, rubric {name}"
+    return build_rubric(name, data, concepts(question_id), f"answers/{question_id}.yaml, rubric {name}")
+
+
+def build_rubric(name: str, data: Any, known: dict[str, Concept], where: str) -> Rubric:
+    """A rubric from its data (one entry of a question's `rubrics:`), checked; `known`: its concepts."""
     if not isinstance(data, dict):
         raise AnswersError(f"{where}: missing")
-    known = concepts(question_id)
     ideas = tuple(_idea(d, known, where) for d in data.get("ideas", []))
     wrong = tuple(_idea(d, known, f"{where}, wrong") for d in data.get("wrong", []))
     points = float(data["points"])

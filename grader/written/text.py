@@ -103,8 +103,18 @@ def _unwrap(text: str) -> str:
     return "\n".join(out)
 
 
+_ITEM_NUMBER = re.compile(r"^[(\[]?[0-9۰-۹]{1,2}[.)]$")
+
+
 def sentences(text: str) -> list[Sentence]:
-    pieces = [p.strip(" \t-•*#>") for line in _unwrap(text).split("\n") for p in _SENTENCE_END.split(line)]
+    pieces: list[str] = []
+    for line in _unwrap(text).split("\n"):
+        for piece in _SENTENCE_END.split(line):
+            if pieces and _ITEM_NUMBER.match(pieces[-1].strip()):
+                pieces[-1] = f"{pieces[-1].strip()} {piece}"  # «۱. مورد اول»: a list number is no sentence
+            else:
+                pieces.append(piece)
+    pieces = [p.strip(" \t-•*#>") for p in pieces]
     out: list[Sentence] = []
     for piece in pieces:
         if piece and re.search(r"\w", piece):
