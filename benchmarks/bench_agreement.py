@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -228,6 +229,54 @@ def run(only: str = "", modes: tuple[str, ...] = ("report", "sheet")) -> dict[st
     return {"parts": parts, "overall": overall, "pasted_signal": signal, "rows": rows, "seconds": round(seconds, 2)}
 
 
+# What each step of the Persian matching form and of the matcher is worth: the benchmark rerun with
+# one of them switched off (docs/rubrics.md, "Normalisation, measured").
+ABLATIONS = {
+    "colloquial spellings not mapped («میشه», «یه», «نداره»)": [("grader.persian", "COLLOQUIAL", {})],
+    "half-space removed instead of read as a space": "zwnj",
+    "«می»/«نمی» and plural/ezafe suffixes not joined to their word": [
+        ("grader.persian", "_PREFIX", re.compile("(?!)()")), ("grader.persian", "_SUFFIX", re.compile("(?!)()"))],
+    "Arabic ي/ك and other letter forms not unified": [("grader.persian", "_LETTERS", str.maketrans({}))],
+    "negation ignored": "negation",
+    "lists of bare terms not set aside": "lists",
+}  # fmt: skip
+
+
+def ablate(name: str) -> dict[str, Any]:
+    """The report-mode summary with one step switched off (module attributes patched, caches cleared)."""
+    import importlib
+
+    from grader.written import schema, text
+
+    spec = ABLATIONS[name]
+    saved: list[tuple[Any, str, Any]] = []
+
+    def patch(owner: Any, attribute: str, value: Any) -> None:
+        saved.append((owner, attribute, getattr(owner, attribute)))
+        setattr(owner, attribute, value)
+
+    if spec == "zwnj":
+        original = text.normalize_for_matching
+        patch(text, "normalize_for_matching", lambda t: original(t.replace("\u200c", "")))
+        patch(schema, "normalize_for_matching", lambda t: original(t.replace("\u200c", "")))
+    elif spec == "negation":
+        patch(text.Sentence, "negated", lambda self, clause, owned=(): False)
+    elif spec == "lists":
+        patch(text.Sentence, "is_term_list", property(lambda self: False))
+    else:
+        for module, attribute, value in spec:
+            patch(importlib.import_module(module), attribute, value)
+    schema.concepts.cache_clear()
+    schema.load_rubric.cache_clear()
+    try:
+        return run(modes=("report",))["overall"]
+    finally:
+        for owner, attribute, value in reversed(saved):
+            setattr(owner, attribute, value)
+        schema.concepts.cache_clear()
+        schema.load_rubric.cache_clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", default="", help="only the parts whose check id contains this text")
@@ -235,6 +284,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every tuned case whose score differs")
     parser.add_argument("--reveal", action="store_true", help="also print the held-out cases (after tuning only)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--ablate", action="store_true", help="also rerun with each normalisation step switched off")
     options = parser.parse_args()
     modes = ("report", "sheet") if options.mode == "both" else (options.mode,)
     summary = run(options.check, modes)
@@ -244,10 +294,17 @@ def main() -> None:
                 print(f"{row['check']:32} {row['case']:22} {row['mode']:6} grader {row['grader']:5.2f} "
                       f"judged {row['judged']:5.2f}  ({row['style']})")  # fmt: skip
     print(table(summary))
+    if options.ablate:
+        summary["ablations"] = {"none (as shipped)": run(modes=("report",))["overall"]}
+        summary["ablations"].update({name: ablate(name) for name in ABLATIONS})
+        print("\n| switched off (report mode) | mean gap, all | mean gap, held out | bias |\n|---|---|---|---|")
+        for name, overall in summary["ablations"].items():
+            print(f"| {name} | {overall['all']['mean_gap']:.3f} | {overall['held_out']['mean_gap']:.3f} | "
+                  f"{overall['all']['bias']:+.3f} |")  # fmt: skip
     print(
         f"\n{len(summary['rows'])} gradings in {summary['seconds']} s; pasted-text signal: {summary['pasted_signal']}"
     )
-    if not options.no_write and not options.check and options.mode == "both":
+    if not options.no_write and not options.check and options.mode == "both" and options.ablate:
         RESULTS.write_text(
             json.dumps(
                 {k: v for k, v in summary.items() if k != "rows"}
