@@ -195,7 +195,7 @@ def measure(cases: list[Case], modes: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def table(summary: dict[str, Any]) -> str:
-    lines = ["| part | max | cases (tuned + held out) | mean gap, tuned | mean gap, held out | mean gap, all | "
+    lines = ["| part | max | gradings (tuned + held out) | mean gap, tuned | mean gap, held out | mean gap, all | "
              "bias, all (points) |", "|---|---|---|---|---|---|---|"]  # fmt: skip
     for check, parts in summary["parts"].items():
         tuned, held, every = parts["tuned"], parts["held_out"], parts["all"]
