@@ -16,6 +16,7 @@ from grader.sandbox.failures import StudentCodeFailure
 T = TypeVar("T")
 
 NOT_ANSWERED = Bilingual("Not answered yet.", "هنوز پاسخ داده نشده است.")
+MAX_WRITTEN = 50_000  # characters of one written part that a rubric reads
 
 
 @dataclass
@@ -122,12 +123,18 @@ def rubric_verdict(ctx: QuestionContext, field: str, rubric: str, preface: str =
     text = part_text(ctx, dotted)
     if not text.strip():
         return sheet_verdict(ctx, dotted, str, lambda _: Verdict(Fraction(0), NOT_ANSWERED))
+    cut = len(text) > MAX_WRITTEN  # a part is a few thousand characters; far more is no answer to read whole
+    text = text[:MAX_WRITTEN]
     marking = mark(f"{preface}\n{text}" if preface else text, load_rubric(ctx.question_id, rubric))
     feedback = marking.feedback()
+    if cut:
+        feedback = Bilingual.join([feedback, Bilingual(
+            f"Only the first {MAX_WRITTEN:,} characters were read; a TA should read the rest.",
+            f"فقط {MAX_WRITTEN:,} نویسهٔ اول خوانده شد؛ دستیار آموزشی باید بقیه را بخواند.")], sep="\n")  # fmt: skip
     pasted = pasted_signal(text, _submission_text(ctx))
     if pasted is not None:
         feedback = Bilingual.join([feedback, pasted], sep="\n")
     details = (("rubric", {"points": marking.points, "found": [e.idea.id for e in marking.found],
                            "wrong": [e.idea.id for e in marking.wrong], "pasted": pasted is not None}),)  # fmt: skip
-    return Verdict(marking.fraction, feedback, manual_review=marking.fraction < 1 or pasted is not None,
+    return Verdict(marking.fraction, feedback, manual_review=marking.fraction < 1 or pasted is not None or cut,
                    details=details)  # fmt: skip

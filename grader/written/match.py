@@ -62,9 +62,7 @@ class _Text:
 
 def _close_together(phrasing: Phrasing, text: _Text, sentence: Sentence) -> bool:
     """Whether one occurrence of every concept lies within `near` words of the others («CNN برای تصویر»)."""
-    words = [0]
-    for char in sentence.canon:  # the word number of every character position
-        words.append(words[-1] + (char == " "))
+    words = sentence.word_numbers
     positions = [[words[a] for a, _ in text.spans(sentence, slot.concept)] for slot in phrasing.slots]
     if not all(positions):
         return False

@@ -59,6 +59,14 @@ class Sentence:
         """(start, end) of every negation word in the sentence."""
         return tuple(m.span() for m in _NEGATION.finditer(self.canon))
 
+    @cached_property
+    def word_numbers(self) -> tuple[int, ...]:
+        """The word number of every character position (for `near`)."""
+        numbers = [0]
+        for char in self.canon:
+            numbers.append(numbers[-1] + (char == " "))
+        return tuple(numbers)
+
     def clause_of(self, position: int) -> int:
         starts = self.clause_starts
         low, high = 0, len(starts) - 1

@@ -153,3 +153,10 @@ def test_the_trainable_count_and_its_working(tmp_path: Path, count: str, reason:
     body = f"  trainable_params: {count}\n" + (f'  trainable_params_reason: "{reason}"\n' if reason else "")
     check = _q06(tmp_path, body)["q06.e_trainable_params"]
     assert check.score == pytest.approx(score), check.feedback.en  # type: ignore[attr-defined]
+
+
+def test_a_huge_written_answer_is_read_up_to_a_limit_and_sent_to_a_ta(tmp_path: Path) -> None:
+    answer = "اپسیلون را به واریانس اضافه می‌کنیم تا بر صفر تقسیم نکنیم. " + "متن بی‌ربط. " * 6000
+    check = _q06(tmp_path, f'  epsilon: "{answer}"\n')["q06.c_epsilon"]
+    assert check.score == 4 and check.manual_review  # type: ignore[attr-defined]
+    assert "Only the first 50,000 characters were read" in check.feedback.en  # type: ignore[attr-defined]
