@@ -16,6 +16,7 @@ from grader.sandbox.failures import StudentCodeFailure
 T = TypeVar("T")
 
 NOT_ANSWERED = Bilingual("Not answered yet.", "هنوز پاسخ داده نشده است.")
+MAX_WRITTEN = 50_000  # characters of one written part that a rubric reads
 
 
 @dataclass
@@ -86,17 +87,57 @@ def sheet_verdict(
     return grade(answer.value)
 
 
-def rubric_verdict(ctx: QuestionContext, field: str, rubric: str) -> Verdict:
-    """Score a written answer with a rubric of answers/<question>.yaml; partial scores go to a TA."""
-    from grader import answers
-    from grader.rubric import load_rubric, score_text
+def part_text(ctx: QuestionContext, dotted: str) -> str:
+    """The text a written answer is scored on.
 
-    groups = load_rubric(answers.load(ctx.question_id)["rubrics"][rubric]["groups"])
-    dotted = f"{ctx.question_id}.{field}"
+    An answer read from a report is scored on its whole part, as a TA reads it: students do not
+    keep to one paragraph per sub-question, and a part's paragraphs may all have gone to a
+    sibling field of the same part. A YAML answer is its own text.
+    """
     text = ctx.sheet.text(dotted)
+    if text.strip():
+        return ctx.sheet.context(dotted)
+    from grader.reports.fields import layout
+
+    field_name = dotted.split(".", 1)[1]
+    for fields in layout(ctx.question_id).parts.values():
+        if field_name in fields:
+            for sibling in fields:
+                source = ctx.sheet.source(f"{ctx.question_id}.{sibling}")
+                if source is not None and source.context.strip():
+                    ctx.sheet.text(f"{ctx.question_id}.{sibling}")  # so the feedback says where it was read
+                    return source.context
+    return ""
+
+
+def _submission_text(ctx: QuestionContext) -> str:
+    return "\n".join(raw.text for path, raw in ctx.sheet.raw.items() if path[0] != "student")
+
+
+def rubric_verdict(ctx: QuestionContext, field: str, rubric: str, preface: str = "") -> Verdict:
+    """Score a written answer with a rubric of answers/<question>.yaml (grader/written, docs/rubrics.md).
+
+    `preface`: what a typed field of the sheet already says (the tuner chosen), read before the text.
+    Partial scores go to a TA, and so does text that reads as pasted (the score is unchanged).
+    """
+    from grader.written import load_rubric, mark, pasted_signal
+
+    dotted = f"{ctx.question_id}.{field}"
+    text = part_text(ctx, dotted)
     if not text.strip():
         return sheet_verdict(ctx, dotted, str, lambda _: Verdict(Fraction(0), NOT_ANSWERED))
-    # An answer read from a report is scored on its whole part, as a TA reads it: students do
-    # not keep to one paragraph per sub-question.
-    scored = score_text(ctx.sheet.context(dotted), groups)
-    return Verdict(scored.fraction, scored.feedback(), manual_review=scored.fraction < 1)
+    cut = len(text) > MAX_WRITTEN  # a part is a few thousand characters; far more is no answer to read whole
+    text = text[:MAX_WRITTEN]
+    marking = mark(f"{preface}\n{text}" if preface else text, load_rubric(ctx.question_id, rubric))
+    feedback = marking.feedback()
+    if cut:
+        feedback = Bilingual.join([feedback, Bilingual(
+            f"Only the first {MAX_WRITTEN:,} characters were read; a TA should read the rest.",
+            f"فقط {MAX_WRITTEN:,} نویسهٔ اول خوانده شد؛ دستیار آموزشی باید بقیه را بخواند.")], sep="\n")  # fmt: skip
+    pasted = pasted_signal(text, _submission_text(ctx))
+    if pasted is not None:
+        feedback = Bilingual.join([feedback, pasted], sep="\n")
+    details = (("rubric", {"points": marking.points, "found": [e.idea.id for e in marking.found],
+                           "wrong": [e.idea.id for e in marking.wrong], "pasted": pasted is not None}),)  # fmt: skip
+    return Verdict(marking.fraction, feedback, manual_review=marking.fraction < 1 or pasted is not None or cut,
+                   details=details)  # fmt: skip

@@ -3,7 +3,10 @@
 sympy's own `parse_expr` calls `eval`, so it must never see student text. This
 recursive-descent parser accepts only numbers, a fixed set of symbol names,
 + - * / // ^ **, parentheses, implicit multiplication ("2p", "(f-1)p"),
-floor()/ceil() and one "=" sign, and builds sympy objects directly.
+floor()/ceil() (also written ⌊ ⌋ and ⌈ ⌉) and one "=" sign, and builds sympy
+objects directly. The same parser evaluates a student's unworked arithmetic
+("(3×3×3+1)×64") with no symbol allowed, and finds the formula in a sentence
+(«پدینگ باید (F-1)/2 باشد»).
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ for canonical, names in _ALIASES.items():
         SYMBOLS[name] = symbol
 
 _FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling}
+# Floor and ceiling brackets, as students type them from a symbol table.
+_BRACKETS = str.maketrans({"⌊": "floor(", "⌋": ")", "⌈": "ceil(", "⌉": ")", "−": "-", "–": "-", "·": "*"})
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]+)|(\*\*|//|[-+*/^()=×÷]))")
 _MAX_LENGTH = 200
+_MAX_EXPONENT = 64
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class _Parser:
         self.text = text
         self.tokens: list[tuple[str, str]] = []
         position = 0
-        body = normalize_digits(text).replace("−", "-").replace("·", "*")
+        body = normalize_digits(text).translate(_BRACKETS)
         while position < len(body):
             match = _TOKEN.match(body, position)
             if not match or match.end() == position:
@@ -128,7 +134,10 @@ class _Parser:
         base = self.atom()
         if self.peek() == ("op", "**"):
             self.take()
-            return sympy.Pow(base, self.unary())
+            exponent = self.unary()
+            if exponent.is_number and abs(exponent) > _MAX_EXPONENT:  # 2 ** 99999999 would never finish
+                raise _problem(self.text, "the exponent is too large", "توان بیش از حد بزرگ است")
+            return sympy.Pow(base, exponent)
         return base
 
     def atom(self) -> sympy.Expr:
@@ -181,3 +190,97 @@ def solve_for(relation: Relation, symbol: sympy.Symbol) -> list[sympy.Expr]:
         return list(sympy.solve(sympy.Eq(equation, 0), symbol))
     except (NotImplementedError, ValueError, TypeError):
         return []
+
+
+# -- numbers written as unworked arithmetic -------------------------------------------------------
+_TIMES_X = re.compile(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])")
+_ARITHMETIC = re.compile(r"^[\d\s()+\-*/^.×÷·−–]+$")
+
+
+def _balanced(body: str) -> str:
+    """Close what a student left open: «۳×۳×۳+۱)×۶۴» -> "(3×3×3+1)×64", "(3+1" -> "(3+1)"."""
+    missing_open = missing_close = depth = 0
+    for char in body:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                missing_open += 1
+            else:
+                depth -= 1
+    missing_close = depth
+    return "(" * missing_open + body + ")" * missing_close
+
+
+def evaluate_arithmetic(text: str) -> sympy.Rational | None:
+    """The value of a student's unworked arithmetic ('(3x3x3+1)x64', '3*3*3*64+64'), or None.
+
+    Only numbers, + - × x * / ÷ ^ and parentheses are accepted; anything else (a
+    symbol, a word) gives None, never an error: the caller reads the text another way.
+    """
+    body = _TIMES_X.sub("*", normalize_digits(text).strip().strip("«»\"'`"))
+    if not body or len(body) > _MAX_LENGTH or not _ARITHMETIC.match(body) or not re.search(r"\d", body):
+        return None
+    if not re.search(r"[-+*/^×÷·−–]", body.strip("()")):
+        return None  # a bare number is not arithmetic
+    try:
+        parser = _Parser(_balanced(body))
+        value = parser.expression()
+    except (ValueProblem, ZeroDivisionError, RecursionError):
+        return None
+    if parser.peek() is not None or value.free_symbols or not value.is_Rational:
+        return None
+    return sympy.Rational(value)
+
+
+# -- a relation written inside a sentence ----------------------------------------------------------
+_FORMULA_CHARS = re.compile(r"[0-9A-Za-z_()+\-*/^=×÷.\s⌊⌋⌈⌉−–·]+")
+_KNOWN_NAMES = {n.lower() for n in SYMBOLS} | set(_FUNCTIONS)
+
+
+def _formula_pieces(text: str) -> list[str]:
+    """Runs of formula characters, cut at every word that is no symbol (Persian words cut them too)."""
+    pieces = []
+    for run in _FORMULA_CHARS.findall(normalize_digits(text)):
+        current: list[str] = []
+        for word in re.split(r"(\s+)", run):
+            names = re.findall(r"[A-Za-z_]+", word)
+            if any(name.lower() not in _KNOWN_NAMES for name in names):
+                pieces.append("".join(current))
+                current = []
+            else:
+                current.append(word)
+        pieces.append("".join(current))
+    return [p.strip(" .=") if p.strip().startswith("=") or p.strip().endswith("=") else p.strip(" .")
+            for p in pieces if re.search(r"[A-Za-z]", p)]  # fmt: skip
+
+
+def find_relation(text: str) -> Relation:
+    """The padding relation a student states, also inside a sentence or at the end of a derivation.
+
+    The whole text is tried first; then every formula-like piece of it, preferring
+    one that gives p alone on the left ("p = (f - 1)/2"), the last such one
+    (the conclusion of a derivation), then any relation with f, then a bare
+    expression of f («پدینگ باید (F-1)/2 باشد» means p = (F-1)/2).
+    """
+    try:
+        return parse_relation(text)
+    except ValueProblem as problem:
+        first_problem = problem
+    best: tuple[int, int, Relation] | None = None
+    f = SYMBOLS["f"]
+    for order, piece in enumerate(_formula_pieces(text)):
+        try:
+            relation = parse_relation(piece)
+        except ValueProblem:
+            continue
+        symbols = (relation.lhs - relation.rhs).free_symbols
+        if f not in symbols:
+            continue
+        explicit = "=" in piece
+        rank = 3 if explicit and relation.lhs == SYMBOLS["p"] else 2 if explicit else 1
+        if best is None or (rank, order) >= (best[0], best[1]):
+            best = (rank, order, relation)
+    if best is None:
+        raise first_problem
+    return best[2]

@@ -88,6 +88,18 @@ def _spatial(kind: str, size: int, spec: dict[str, Any]) -> tuple[int | None, st
     return out, formula, formula
 
 
+def layer_output(spec: dict[str, Any], shape: tuple[int, int, int]) -> tuple[int, int, int] | None:
+    """What one layer gives for an input of this shape (None: it cannot be applied to it).
+
+    Used to grade an answer that is right for the student's own, wrong, input.
+    """
+    out_h, _, _ = _spatial(str(spec["kind"]), shape[0], spec)
+    out_w, _, _ = _spatial(str(spec["kind"]), shape[1], spec)
+    if out_h is None or out_w is None:
+        return None
+    return out_h, out_w, int(spec["filters"]) if spec["kind"] == "conv" else shape[2]
+
+
 def layer_table(data: dict[str, Any] | None = None) -> list[LayerRow]:
     data = data or load("q05")
     height, width, channels = (int(v) for v in data["input"])

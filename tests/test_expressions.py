@@ -3,7 +3,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.expressions import SYMBOLS, parse_relation, solve_for
+from grader.expressions import SYMBOLS, evaluate_arithmetic, find_relation, parse_relation, solve_for
 from grader.values import ValueProblem
 
 p, f = SYMBOLS["p"], SYMBOLS["f"]
@@ -38,3 +38,40 @@ def test_parser_never_crashes(text: str) -> None:
     except ValueProblem:
         return
     solve_for(relation, p)
+
+
+def test_floor_and_ceiling_symbols() -> None:
+    (solution,) = solve_for(parse_relation("p=⌊f/2⌋"), p)
+    assert all(solution.subs(f, v) == (v - 1) // 2 for v in (1, 3, 5, 7))
+    (solution,) = solve_for(parse_relation("p = ⌈(f − 1)/2⌉"), p)
+    assert all(solution.subs(f, v) == (v - 1) // 2 for v in (1, 3, 5, 7))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["پدینگ باید (F-1)/2 باشد تا خروجی هم‌اندازه‌ی ورودی بماند.", "padding = (f-1)/2 در هر طرف",
+     "n + 2p − f + 1 = n ⟹ 2p = f − 1 ⟹ p = (f − 1)/2\nمثلاً برای فیلتر ۳×۳، p = 1",
+     "برای اینکه اندازه ثابت بماند داریم P = (f-1)/2."],
+)  # fmt: skip
+def test_a_relation_inside_a_sentence_or_a_derivation(text: str) -> None:
+    (solution,) = solve_for(find_relation(text), p)
+    assert sympy.simplify(solution - (f - 1) / 2) == 0
+
+
+@pytest.mark.parametrize("text", ["same padding", "نصف فیلتر", "برای فیلتر ۳×۳ یک پیکسل"])
+def test_no_relation_of_f_is_refused(text: str) -> None:
+    with pytest.raises(ValueProblem):
+        find_relation(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("(3×3×3+1)×64", 1792), ("3*3*3*64+64", 1792), ("«۳×۳×۳+۱)×۶۴»", 1792), ("(3+1", 4), ("2^3", 8)],
+)
+def test_unworked_arithmetic(text: str, value: int) -> None:
+    assert evaluate_arithmetic(text) == value
+
+
+@pytest.mark.parametrize("text", ["260", "3 + f", "__import__('os')", "2 ** 99999999", "1/0", "x", ""])
+def test_anything_but_plain_arithmetic_is_no_number(text: str) -> None:
+    assert evaluate_arithmetic(text) is None

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.values import NotApplicable, ValueProblem, parse_int, parse_int_set, parse_number, parse_shape
+from grader.values import (
+    NotApplicable,
+    ValueProblem,
+    parse_int,
+    parse_int_or_na,
+    parse_int_set,
+    parse_number,
+    parse_shape,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +66,72 @@ def test_value_parsers_never_crash(text: str) -> None:
     for parse in (parse_shape, parse_number, parse_int_set):
         with contextlib.suppress(ValueProblem):
             parse(text)
+
+
+# -- how students write values (issue 16): each accepted form is a case -----------------------------
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("صفر", 0), ("zero", 0), ("Zero", 0), ("دویست و شصت", 260), ("دویست و شصت پارامتر", 260),
+     ("هزار و هفتصد و نود و دو", 1792), ("پنجاه و یک هزار و دویست و سی و دو", 51232), ("بیست", 20),
+     ("two hundred sixty", 260), ("one thousand seven hundred ninety-two", 1792), ("forty", 40)],
+)  # fmt: skip
+def test_numbers_in_words(text: str, value: int) -> None:
+    assert parse_int(text) == value
+
+
+@pytest.mark.parametrize("text", ["پنج شش", "یک دو", "نه نه", "and", "two and and three"])
+def test_words_that_are_not_one_number_are_refused(text: str) -> None:
+    with pytest.raises(ValueProblem):
+        parse_int(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("(3×3×3+1)×64", 1792), ("3*3*3*64+64", 1792), ("«۳×۳×۳+۱)×۶۴»", 1792), ("(3x3x3+1)x64 params", 1792),
+     ("(5 × 5 × 64 + 1) × 32", 51232), ("۳×۳×۶۴×۲۵۶+۲۵۶", 147712)],
+)  # fmt: skip
+def test_unworked_arithmetic_is_evaluated_safely(text: str, value: int) -> None:
+    assert parse_int(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("۵۱٬۲۳۲", 51232), ("51,232", 51232), ("204 864", 204864), ("١٤٧٬٧١٢", 147712)]
+)
+def test_thousands_separators_of_both_scripts(text: str, value: int) -> None:
+    assert parse_int(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["معنا ندارد", "معنی ندارد (ورودی ۱۱×۱۱ از فیلتر ۳۳×۳۳ کوچک‌تر است)", "تعریف نشده", "قابل محاسبه نیست",
+     "بی‌معنی است", "has no meaning", "undefined", "cannot be computed", "not defined: the kernel is larger"],
+)  # fmt: skip
+def test_a_layer_that_cannot_be_applied_said_in_words(text: str) -> None:
+    assert isinstance(parse_shape(text), NotApplicable)
+    assert isinstance(parse_int_or_na(text), NotApplicable)
+
+
+@pytest.mark.parametrize("text", ["پارامتر ندارد", "بدون پارامتر", "صفر", "هیچ", "no parameters", "0"])
+def test_no_parameters_said_in_words_is_zero(text: str) -> None:
+    assert parse_int_or_na(text) == 0
+
+
+def test_a_bare_none_is_not_applicable_but_says_none() -> None:
+    value = parse_int_or_na("ندارد")
+    assert isinstance(value, NotApplicable) and value.says_none
+
+
+def test_a_shape_with_its_explanation() -> None:
+    assert parse_shape("(62, 62, 32) چون 124/2") == (62, 62, 32)
+    with pytest.raises(ValueProblem):
+        parse_shape("(62, 62, 32) یا (63, 63, 32)")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("فقط عبارت ۲ درست است.", {2}), ("عبارت‌های ۲ و ۳ درست هستند.", {2, 3}), ("هیچ‌کدام از عبارت‌ها درست نیست", set()),
+     ("Only statement 1 is true: batch norm makes each step faster.", {1}),
+     ("عبارت اول: نادرست\nعبارت دوم: درست\nعبارت سوم: نادرست", {2})],
+)  # fmt: skip
+def test_statements_in_prose(text: str, value: set[int]) -> None:
+    assert parse_int_set(text) == frozenset(value)

@@ -309,7 +309,10 @@ def tuners_text(ctx: QuestionContext) -> Verdict:
 
 @check("q01.a_tuner_reason", points=1, en="(a) why that tuner", fa="(الف) چرا این tuner")
 def tuner_reason(ctx: QuestionContext) -> Verdict:
-    return rubric_verdict(ctx, "tuner_reason", "tuner_reason")
+    # The tuner chosen on the answer sheet names the choice the reason is for (a report names it in the text).
+    choice = ctx.sheet.text("q01.tuner_choice").strip()
+    preface = f"I used {choice}." if choice and ctx.sheet.source("q01.tuner_choice") is None else ""
+    return rubric_verdict(ctx, "tuner_reason", "tuner_reason", preface)
 
 
 @check("q01.b_mnist", points=4, en="(b) MNIST and how the tuned CNN classifies it", fa="(ب) MNIST و دسته‌بندی آن")

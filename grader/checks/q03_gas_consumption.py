@@ -38,9 +38,10 @@ def fix(ctx: QuestionContext) -> Verdict:
     ran = pipeline.score(run)
     points = answers.load("q03")["parts"]["fix"]
     best = max(written.fraction, ran.fraction)
+    words = Bilingual(" ".join(written.feedback.en.splitlines()), " ".join(written.feedback.fa.splitlines()))
     feedback = Bilingual.join([
-        Bilingual(f"In words: {_points(written.fraction, points)}/{points} — {written.feedback.en}",
-                  f"در متن: {_points(written.fraction, points)} از {points} — {written.feedback.fa}"),
+        Bilingual(f"In words: {_points(written.fraction, points)}/{points} — {words.en}",
+                  f"در متن: {_points(written.fraction, points)} از {points} — {words.fa}"),
         Bilingual(f"Your pipeline: {_points(ran.fraction, points)}/{points} — {ran.feedback.en}",
                   f"pipeline شما: {_points(ran.fraction, points)} از {points} — {ran.feedback.fa}"),
         Bilingual("The higher of the two counts.", "امتیاز بالاتر از این دو حساب می‌شود."),

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
 from grader.checks import _q06_moving
 from grader.checks._q06_square import Attempt, attempt, on_square
 from grader.checks._q06_support import (
@@ -43,6 +42,7 @@ from grader.checks._q06_support import (
     name_the_bug,
     seeded_inputs,
 )
+from grader.checks._q06_written import grade_statements, grade_trainable_params
 from grader.context import QuestionContext, rubric_verdict, sheet_verdict
 from grader.registry import Verdict, check
 from grader.results import Bilingual
@@ -99,24 +99,8 @@ def _diagnosed(message: Bilingual, bug: tuple[str, Bilingual] | Bilingual | None
 @check("q06.a_statements", points=3, en="(a) which statements about batch normalization are true",
        fa="(الف) کدام عبارت‌ها دربارهٔ نرمال‌سازی دسته‌ای درست‌اند")  # fmt: skip
 def statements(ctx: QuestionContext) -> Verdict:
-    key = frozenset(int(v) for v in answers.load("q06")["true_statements"])
-
-    def grade(chosen: frozenset[int]) -> Verdict:
-        unknown = sorted(chosen - {1, 2, 3})
-        if unknown:
-            return Verdict(Fraction(0), Bilingual(f"there are only statements 1, 2 and 3 (not {unknown})",
-                                                  f"فقط عبارت‌های ۱، ۲ و ۳ وجود دارند (نه {unknown})"))  # fmt: skip
-        right = [i for i in (1, 2, 3) if (i in chosen) == (i in key)]
-        wrong = [i for i in (1, 2, 3) if i not in right]
-        feedback = Bilingual(f"{len(right)} of 3 statements classified correctly.",
-                             f"{len(right)} عبارت از 3 عبارت درست تشخیص داده شد.")  # fmt: skip
-        if wrong:
-            feedback += Bilingual(
-                "Wrong: " + ", ".join(f"statement {i} is {'true' if i in key else 'false'}" for i in wrong) + ".",
-                "نادرست: " + "، ".join(f"عبارت {i} {'درست' if i in key else 'نادرست'} است" for i in wrong) + ".")  # fmt: skip
-        return Verdict(Fraction(len(right), 3), feedback)
-
-    return sheet_verdict(ctx, "q06.true_statements", parse_int_set, grade)
+    """Per statement, by the rules of answers/q06.yaml (statements_policy; grader/checks/_q06_written.py)."""
+    return sheet_verdict(ctx, "q06.true_statements", parse_int_set, lambda chosen: grade_statements(ctx, chosen))
 
 
 SQUARE_ONLY = ("square_only", Bilingual("it works only when N == D (the example and feature axes are mixed up)",
@@ -355,23 +339,5 @@ def batch_size_one(ctx: QuestionContext) -> Verdict:
 @check("q06.e_trainable_params", points=3, en="(e) trainable parameters of Dense(10 -> 20) + batch normalization",
        fa="(ه) پارامترهای قابل آموزش Dense(10 -> 20) و نرمال‌سازی دسته‌ای")  # fmt: skip
 def trainable_params(ctx: QuestionContext) -> Verdict:
-    policy = answers.load("q06")["trainable_params"]
-
-    def grade(value: int) -> Verdict:
-        if value in policy["full"]:
-            if value == 260:
-                return Verdict(Fraction(1), Bilingual("Right: 200 weights + 20 biases + 20 gamma + 20 beta = 260.",
-                                                      "درست است: ۲۰۰ وزن + ۲۰ بایاس + ۲۰ گاما + ۲۰ بتا = ۲۶۰."))  # fmt: skip
-            return Verdict(Fraction(1), Bilingual(
-                f"Accepted: {value} drops the dense bias, which beta makes redundant (Keras' default gives 260).",
-                f"پذیرفته است: {value} بایاس لایهٔ تمام‌متصل را که با beta زائد است حذف می‌کند (پیش‌فرض Keras ۲۶۰ است)."))  # fmt: skip
-        for partial in policy["partial"]:
-            if value == partial["value"]:
-                credit = Fraction(str(partial["credit"]))
-                return Verdict(credit, Bilingual(f"{value}: {partial['en']} (expected 260).",
-                                                 f"{value}: {partial['fa']} (پاسخ درست ۲۶۰ است)."))  # fmt: skip
-        return Verdict(Fraction(0), Bilingual(
-            f"{value} is not the count: Dense 10·20 + 20 = 220, batch normalization gamma + beta = 40; total 260.",
-            f"{value} درست نیست: Dense برابر ۱۰·۲۰ + ۲۰ = ۲۲۰ و gamma و beta برابر ۴۰؛ جمعاً ۲۶۰."))  # fmt: skip
-
-    return sheet_verdict(ctx, "q06.trainable_params", parse_int, grade)
+    """The count and its working, by the policy of answers/q06.yaml (grader/checks/_q06_written.py)."""
+    return sheet_verdict(ctx, "q06.trainable_params", parse_int, lambda value: grade_trainable_params(ctx, value))

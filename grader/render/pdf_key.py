@@ -84,10 +84,13 @@ def opaque_png(path: Path) -> bytes:
 
 
 def _rubrics(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each rubric's ideas (docs/rubrics.md) and its wrong claims (negative points), as table rows."""
     rubrics = []
     for name, rubric in data.get("rubrics", {}).items():
-        groups = [{"points": g["points"], "en": g["en"], "fa": g["fa"]} for g in rubric.get("groups", [])]
-        rubrics.append({"name": name.replace("_", " "), "points": sum(g["points"] for g in groups), "groups": groups})
+        groups = [{"points": i.get("points", 0), "en": i["en"], "fa": i["fa"]} for i in rubric.get("ideas", [])]
+        groups += [{"points": -w.get("points", 0), "en": f"Wrong: {w['en']}", "fa": f"نادرست: {w['fa']}"}
+                   for w in rubric.get("wrong", [])]  # fmt: skip
+        rubrics.append({"name": name.replace("_", " "), "points": rubric.get("points", 0), "groups": groups})
     return rubrics
 
 

@@ -17,9 +17,9 @@ from grader.reports.document import Block
 from grader.reports.found_values import FoundValue
 from grader.results import Bilingual
 
-# Three sizes: (124, 124, 32), 124x124x32, ۱۲۴×۱۲۴×۳۲ — but not the start of a product such as (3x3x3+1)x64.
+# Three sizes: (124, 124, 32), 124x124x32, ۱۲۴×۱۲۴×۳۲ — but not the start of a product such as (3x3x3+1)x64 or 5x5x256 x 2.
 _SHAPE = re.compile(
-    r"(?<![\d+\-*/×^.])\(?\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*\)?(?!\s*[\d+\-*/×^])"
+    r"(?<![\d+\-*/×^.])\(?\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*[,،x×*]\s*(\d{1,4})\s*\)?(?!\s*[\d+\-*/×^])(?!\s*x\s*\d)"
 )
 _NOT_APPLICABLE = re.compile(
     r"قابل\s*اعمال\s*نیست|غیر\s*قابل\s*اعمال|معنا\s*ندارد|معنی\s*ندارد|ممکن\s*نیست|امکان\s*پذیر\s*نیست|"
@@ -57,19 +57,27 @@ def _params_text(canon: str, shape_span: tuple[int, int] | None, cell: bool = Fa
     """The parameter count in a layer's text: after a cue (params =), or a product, or a count in a table cell."""
     if _NO_PARAMETERS.search(canon):
         return "0"
+    if shape_span is not None:  # the output size is no parameter count; what follows it is the next column
+        canon = canon[: shape_span[0]] + " | " + canon[shape_span[1] :]
     cue = _PARAM_CUE.search(canon)
     rest = canon[cue.end() :] if cue else canon
-    offset = cue.end() if cue else 0
+    found = []
     for match in _EXPRESSION.finditer(rest):
-        start, end = match.start() + offset, match.end() + offset
-        if shape_span and start < shape_span[1] and end > shape_span[0]:
-            continue  # the output size, not the parameters
         text = match.group(0).strip(" ,")
-        digits = re.sub(r"\D", "", text)
-        if cue is None and not cell and not re.search(r"[×x*+=]", text) and text != "0" and len(digits) < 3:
+        start = match.start() + (cue.end() if cue else 0)
+        lone = re.fullmatch(r"[1-9]", text) and cue is None and not cell
+        if lone and (shape_span is None or start < shape_span[0]):
+            continue  # a lone digit before the size, without a cue, is a layer number or a kernel size
+        bare = cue is None and not cell and not re.search(r"[×x*+=]", text) and text != "0"
+        if bare and len(re.sub(r"\D", "", text)) < 3:
             continue  # a bare small number in prose is a layer number, a kernel size or a span, not a count
-        return text
-    return None
+        found.append((start, text))
+    if not found:
+        return None
+    if cue is not None:
+        return found[0][1]
+    after = [text for start, text in found if shape_span is not None and start >= shape_span[0]]
+    return after[-1] if after else found[-1][1]  # the last column of the line: the parameters
 
 
 def _cell_values(canon: str) -> tuple[str | None, str | None]:
@@ -78,7 +86,12 @@ def _cell_values(canon: str) -> tuple[str | None, str | None]:
     output = _shape_text(canon)
     if output is None and _NOT_APPLICABLE.search(canon):
         output = "n/a"
+    worked = any("=" in m.group(0) for m in _EXPRESSION.finditer(canon))  # "(5x5x256+1)x128 = 819328"
+    if output == "n/a" and not worked and not _PARAM_CUE.search(canon) and not _NO_PARAMETERS.search(canon):
+        return output, "n/a"  # the numbers of an explanation («۳۳ از ۱۱ بزرگ‌تر است») are no parameter count
     params = _params_text(canon, shape.span() if shape else None)
+    if output == "n/a" and worked and not _PARAM_CUE.search(canon):  # the count worked out, not the explanation
+        params = next(m.group(0).strip(" ,") for m in _EXPRESSION.finditer(canon) if "=" in m.group(0))
     if params is None and output == "n/a" and not _NO_PARAMETERS.search(canon):
         params = "n/a"
     return output, params
@@ -148,7 +161,14 @@ def _from_lines(blocks: list[Block], count: int, found: dict[tuple[int, str], Fo
     texts: dict[int, list[tuple[str, Block]]] = {}
     for block in blocks:
         canon = _canon(block.text)
-        marks = [m for m in _LAYER_MARK.finditer(canon) if 1 <= int(next(g for g in m.groups() if g)) <= count]
+        marks = []
+        for mark in _LAYER_MARK.finditer(canon):
+            number = int(next(g for g in mark.groups() if g))
+            if not 1 <= number <= count:
+                continue
+            if mark.start() > 0 and current is not None and number <= current:
+                continue  # «چون لایهٔ ۸ خروجی ندارد» inside layer 9: a reference, not a new layer
+            marks.append(mark)
         if not marks:
             if current is not None:
                 texts[current].append((canon, block))

@@ -142,84 +142,86 @@ def find_choice(
 
 
 # -- Q6(a): which statements are true ---------------------------------------------------
-_NUMBER_WORD = r"اول|یکم|دوم|سوم|1|2|3|یک|دو|سه|one|two|three|first|second|third"
-_STATEMENT = re.compile(
-    r"(?:عبارت|گزاره|جمله|مورد|گزینه|statement|sentence|item)(?:s|ها|های)?\s*(?:شماره\s*|no\.?\s*|of\s*)?"
-    rf"((?:{_NUMBER_WORD})(?:\s*(?:,|،|و|and|&)\s*(?:{_NUMBER_WORD}))*)(?![\w])"
-)
-_STATEMENT_NUMBERS = {"اول": 1, "یکم": 1, "یک": 1, "1": 1, "one": 1, "first": 1, "دوم": 2, "دو": 2, "2": 2,
-                      "two": 2, "second": 2, "سوم": 3, "سه": 3, "3": 3, "three": 3, "third": 3}  # fmt: skip
-_FALSE = re.compile(r"نادرست|غلط|اشتباه|صحیح نیست|درست نیست|false|incorrect|wrong|not (?:true|correct)|✗|×")
-_TRUE = re.compile(r"درست|صحیح|true|correct|✓|✔")
-
-
 def find_true_statements(blocks: Sequence[Block]) -> FoundValue | None:
-    """'عبارت اول: نادرست ... عبارت دوم: درست' -> '2'; 'Statements 2 and 3 are true' -> '2, 3'.
+    """'عبارت اول: نادرست ... عبارت دوم: درست' or «فقط عبارت ۲ درست است» -> '2' (grader.statements)."""
+    from grader.statements import read_statements
 
-    Each mention's verdict is the first true/false word after it, before the next mention.
-    """
-    text = "\n".join(normalize_text(b.text) for b in blocks)
-    marks = list(_STATEMENT.finditer(text))
-    verdicts: dict[int, bool] = {}
-    for index, mark in enumerate(marks):
-        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        segment = text[mark.end() : end]
-        numbers = [_STATEMENT_NUMBERS[w] for w in re.findall(_NUMBER_WORD, mark.group(1))]
-        false, true = _FALSE.search(segment), _TRUE.search(segment)
-        if false is None and true is None:
-            continue
-        is_true = true is not None and (false is None or true.start() < false.start())
-        for number in numbers:
-            verdicts.setdefault(number, is_true)
-    if not verdicts:
+    reading = read_statements("\n".join(b.text for b in blocks))
+    if reading is None:
         return None
-    block = next((b for b in blocks if _STATEMENT.search(normalize_text(b.text))), blocks[0])
-    true_ones = sorted(n for n, ok in verdicts.items() if ok)
+    block = next((b for b in blocks if read_statements(b.text) is not None), blocks[0])
+    true_ones = sorted(reading.true_ones)
     value = ", ".join(str(n) for n in true_ones) if true_ones else "none"
-    missing = sorted({1, 2, 3} - set(verdicts))
-    if missing:
-        listed = ", ".join(str(n) for n in missing)
+    if reading.missing:
+        listed = ", ".join(str(n) for n in reading.missing)
         return FoundValue(value, block, 0.6, Bilingual(f"no verdict found for statement(s) {listed}",
                                                        f"برای عبارت {listed} حکمی (درست/نادرست) پیدا نشد"))  # fmt: skip
     return FoundValue(value, block, 0.9)
 
 
 # -- counts: Q6(e) -------------------------------------------------------------------------
-_TOTAL_CUE = re.compile(
-    r"(?:در\s*کل|مجموع[اًا]?|جمعا|جمع\s*کل|روی\s*هم|total|in\s*all|overall|altogether|sum)\D{0,25}?(\d[\d,]*)"
+# Each clause of the answer offers its final number; the clause that says it is the answer wins:
+# a total («در مجموع», «جمعاً», "total"), the trainable count, a result («می‌شود», «برابر با»,
+# «جواب», "="), a number of parameters. Parentheses are asides: "= 260 (total 300)" answers 260.
+_CLAUSES = re.compile(r"[.;؛\n،,]\s+|[.;؛\n]$")
+_ASIDE = re.compile(r"\([^()]*\)")
+_TOTAL = re.compile(
+    r"در\s*کل|(?:در\s*)?مجموع[اًا]?|جمعا|جمع\s*کل|روی\s*هم|\btotal\b|in\s*all|overall|altogether|\bsum\b"
 )
+_TRAINABLE = re.compile(r"(?<!non-)(?<!non )(?:trainable|قابل\s*اموزش|اموزش\s*پذیر)(?!\s*(?:نیست|نمی|نیستند))")
+_RESULT = re.compile(r"میشود|میشه|برابر\s*(?:با)?|یعنی|جواب|پاسخ|میدهد|\bequals?\b|\bgives\b|\bis\b|⟹|→|←|=")
 # "260 parameters", "۲۶۰ تا پارامتر", "260 trainable parameters", "۲۶۰ پارامتر قابل آموزش"
-_UNIT_CUE = re.compile(r"(\d[\d,]*)\s*(?:تا\s*)?(?:[a-z\u0600-\u06ff]+\s+){0,2}?(?:پارامتر|parameters?|params?)")
-_EQUALS = re.compile(r"=\s*(\d[\d,]*)(?![\d.*×x])")
-
-
+_UNIT = re.compile(r"(\d+)\s*(?:تا\s*)?(?:[a-z\u0600-\u06ff]+\s+){0,2}?(?:پارامتر|parameters?|params?)")
+_NUMBER_AFTER = re.compile(r"^\D{0,25}?(\d+)")
 _COUNT_PHRASE = re.compile(
     r"(?:تعداد\s*(?:کل\s*)?پارامتر\w*|number of (?:trainable )?parameters)(?:\s*(?:قابل\s*اموزش|trainable|ها|های))*"
-    r"\s*(?:برابر\s*(?:با\s*)?|=|:|is|equals?)?\s*(\d[\d,]*)(?![\d.*×x+])"
+    r"\s*(?:برابر\s*(?:با\s*)?|=|:|is|equals?)?\s*(\d+)(?![\d.*×x+])"
 )
 
 
-def _total(match: re.Match[str], canon: str) -> str:
-    """The number a 'total' cue gives: after the last '=' of its sentence ('جمعا 220 + 40 = 260'), else its own."""
-    sentence = re.split(r"[.!؟?;؛\n]", canon[match.start(1) :], maxsplit=1)[0]
-    after = re.findall(r"=\s*(\d[\d,]*)", sentence)
-    return (after[-1] if after else match.group(1)).replace(",", "")
+def _clause_count(clause: str) -> tuple[int, str] | None:
+    """(how surely the clause states the answer, its number) for one clause, or None."""
+    body = _ASIDE.sub(" ", clause) if re.search(r"\d", _ASIDE.sub(" ", clause)) else clause
+    body = re.sub(r"(?<=\d),(?=\d{3}\b)", "", body)
+    cues = [(m.end(), 4) for m in _TOTAL.finditer(body)] + [(m.end(), 2) for m in _RESULT.finditer(body)]
+    value = None
+    phrase = _COUNT_PHRASE.search(body)
+    if phrase:  # «تعداد پارامترهای قابل آموزش ۲۲۲ است: ...»: the clause opens with its answer
+        value = phrase.group(1)
+        cues.append((phrase.end(), 4))
+    for position, _ in sorted(cues, reverse=True):  # the last cue followed by a number
+        if value is not None:
+            break
+        after = _NUMBER_AFTER.match(body[position:])
+        if after:
+            # «جمعا 220 + 40 = 260»: a total worked out in the clause is the result of its last '='
+            results = re.findall(r"=\s*(\d+)", body[position:])
+            value = results[-1] if results else after.group(1)
+    total = _TOTAL.search(body)
+    if total and "=" in body[total.end() :]:
+        cues.append((total.end(), 7))  # «جمعا 220 + 40 = 260»: a worked total is what the working leads to
+    unit = _UNIT.findall(body)
+    if value is None and unit:
+        value = unit[-1]
+    if value is None:
+        return None
+    weight = max((w for _, w in cues), default=0) + (3 if _TRAINABLE.search(body) else 0) + (1 if unit else 0)
+    return weight, value
 
 
 def find_count(blocks: Sequence[Block]) -> FoundValue | None:
-    """The final count a student states: 'the number of parameters is N', after 'in total', before 'parameters'."""
-    for pattern, confidence in ((_COUNT_PHRASE, 0.9), (_TOTAL_CUE, 0.9), (_UNIT_CUE, 0.85), (_EQUALS, 0.7)):
-        hits = []
-        for block in blocks:
-            canon = normalize_text(block.text)
-            for m in pattern.finditer(canon):
-                hits.append((_total(m, canon) if pattern is _TOTAL_CUE else m.group(1).replace(",", ""), block))
-        if hits:
-            value, block = hits[0] if pattern is _COUNT_PHRASE else hits[-1]
-            distinct = list(dict.fromkeys(v for v, _ in hits))
-            if pattern in (_UNIT_CUE, _EQUALS) and len(distinct) > 1:
-                confidence = min(confidence, 0.7)
-            return FoundValue(value, block, confidence)
+    """The final count a student states: the total, the trainable count, the result of the last '='."""
+    best: tuple[int, int, str, Block] | None = None
+    order = 0
+    for block in blocks:
+        for clause in _CLAUSES.split(normalize_text(block.text)):
+            found = _clause_count(clause)
+            order += 1
+            if found is not None and (best is None or found[0] >= best[0]):
+                best = (found[0], order, found[1], block)
+    if best is not None:
+        confidence = 0.9 if best[0] >= 4 else 0.85 if best[0] >= 2 else 0.7
+        return FoundValue(best[2], best[3], confidence)
     numbers = [(m.group(0), b) for b in blocks for m in re.finditer(r"\d+", normalize_text(b.text))]
     if len({v for v, _ in numbers}) == 1:
         return FoundValue(numbers[0][0], numbers[0][1], 0.6)
@@ -237,20 +239,23 @@ def find_layer_name(blocks: Sequence[Block]) -> FoundValue | None:
 
 _LATEX_FRACTION = re.compile(r"\\d?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _RELATION = re.compile(
-    r"(?<![a-z])(p|pad|padding|پدینگ|پد)\s*(?:=|باید|should be|must be|برابر\s*(?:با)?|equals?)\s*"
+    r"(?<![a-z0-9_])(p|pad|padding|پدینگ|پد)\s*(?:=|باید|should be|must be|برابر\s*(?:با)?|equals?)\s*"
     r"([0-9a-z()+\-−*/×÷⌊⌋⌈⌉ .^{}]*[0-9a-z)⌋⌉])",
     re.IGNORECASE,
 )
 
 
 def find_relation(blocks: Sequence[Block]) -> FoundValue | None:
-    """Q5(b): the padding as a formula (p = ..., padding = ...), cut out of the sentence around it."""
+    """Q5(b): the padding as a formula (p = ..., padding = ...), cut out of the sentence around it.
+
+    In a derivation («2p − f + 1 = 0 ⟹ 2p = f − 1 ⟹ p = (f − 1)/2») the last relation of the line is the answer;
+    "2p = ..." is a step, not p."""
     for block in blocks:
         text = _LATEX_FRACTION.sub(r"(\1)/(\2)", normalize_digits(block.text)).replace("$", " ").replace("`", " ")
-        for match in _RELATION.finditer(text):
-            body = match.group(2).strip()
-            if re.search(r"[fk]", body, flags=re.IGNORECASE):
-                return FoundValue(f"p = {body}", block, 0.85)
+        bodies = [m.group(2).strip() for m in _RELATION.finditer(text)]
+        bodies = [b for b in bodies if re.search(r"[fk]", b, flags=re.IGNORECASE)]
+        if bodies:
+            return FoundValue(f"p = {bodies[-1]}", block, 0.85)
     return None
 
 

@@ -195,7 +195,7 @@ def test_untouched_template_adds_nothing_to_the_written_fix(submission: Callable
     folder = submission({"q03_gas_consumption.py": TEMPLATE}, sheet_from="perfect")
     check = _fix(folder)
     assert check.score == 4 and "pipeline" not in check.feedback.en
-    assert dict(check.details).keys() == {"read", "answer_digest"}  # what it read, and no pipeline run
+    assert set(dict(check.details)) == {"rubric", "read", "answer_digest"}  # what it read, and no pipeline run
 
 
 def test_one_function_alone_is_named(submission: Callable[..., Path]) -> None:

@@ -1,4 +1,4 @@
-"""Q4: the two written parts graded with the bilingual rubrics of answers/q04.yaml."""
+"""Q4: the two written parts graded with the rubrics of answers/q04.yaml (docs/rubrics.md)."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ import pytest
 
 from grader import answers
 from grader.results import CheckResult, Status
+from grader.written import load_rubric
 from tests.helpers import arabic_keyboard, grade_folder, written_sheet
 
 FIELDS = ("definitions_and_uses", "parameters_and_parallelism")
@@ -57,7 +58,7 @@ def test_points_rubrics_and_checks_agree() -> None:
     data = answers.load("q04")
     assert data["points"] == 10 and data["bonus"] == 0 and sum(data["parts"].values()) == 10
     for name in FIELDS:
-        assert sum(g["points"] for g in data["rubrics"][name]["groups"]) == 5
+        assert load_rubric("q04", name).points == 5
 
 
 @pytest.mark.parametrize("fields", [ENGLISH, PERSIAN], ids=["english", "persian"])
@@ -67,7 +68,7 @@ def test_full_answer_gets_full_marks(tmp_path: Path, fields: dict[str, str]) -> 
     for check in checks.values():
         assert check.status is Status.PASSED and check.score == check.max_score == 5, check.feedback.en
         assert not check.manual_review
-        assert "All 6 key ideas" in check.feedback.en or "All 5 key ideas" in check.feedback.en
+        assert "5 of 5 points" in check.feedback.en and "5 از 5 نمره" in check.feedback.fa
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -99,7 +100,14 @@ def test_half_answer_is_partial_and_names_what_is_missing(tmp_path: Path) -> Non
     checks = _graded(tmp_path, {"parameters_and_parallelism": "Convolution outputs" + only_parallelism})
     check = checks["parameters_and_parallelism"]
     assert check.status is Status.PARTIAL and check.manual_review and 0 < check.score < 5
-    assert "share weights" in check.feedback.en  # the missing idea, in the rubric's words
+    assert "parameter count depends on the kernel size" in check.feedback.en  # the missing idea, in the rubric's words
+
+
+def test_the_right_words_on_the_wrong_network_are_wrong(tmp_path: Path) -> None:
+    swapped = ("شبکه‌ی کانولوشنی دارای حافظه و hidden state است و داده‌ها را به ترتیب زمانی پردازش می‌کند. "
+               "شبکه‌ی بازگشتی با فیلترها و pooling کار می‌کند و برای تصویر مناسب‌تر است.")  # fmt: skip
+    check = _graded(tmp_path, {"definitions_and_uses": swapped})["definitions_and_uses"]
+    assert check.score <= 0.5 and "Wrong" in check.feedback.en
 
 
 def test_arabic_letters_and_zwnj_variants_score_like_clean_persian(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def test_each_wrong_cell_costs_one_eighteenth_and_is_explained(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("answer", "fraction"),
     [("p = (f - 1) / 2", 1), ("2p = f - 1", 1), ("f = 2p+1", 1), ("p = floor(f/2)", 1), ("(f-1)/2", 1),
-     ("p = f - 1", 0.5), ("p = f/2", 0), ("p = (n - 1)/2", 0), ("p = 1", 0)],
+     ("p=⌊f/2⌋", 1), ("p = ⌈(f-1)/2⌉", 1), ("پدینگ باید (F-1)/2 باشد تا خروجی هم‌اندازه بماند", 1),
+     ("n + 2p - f + 1 = n ⟹ 2p = f − 1 ⟹ p = (f − 1)/2", 1),
+     ("p = f - 1", 0.5), ("p = f/2", 0.3), ("p = (n - 1)/2", 0), ("p = 1", 0)],
 )  # fmt: skip
 def test_padding_relation_accepts_any_equivalent_form(tmp_path: Path, answer: str, fraction: float) -> None:
     report = grade_folder(sheet_with(tmp_path, f'q05:\n  padding: "{answer}"\n'), only=("q05",))
@@ -56,3 +58,34 @@ def test_seed_student_transcription(tmp_path: Path) -> None:
     # Layers 1-7 right (14 cells); layers 8 and 9 were not legibly answered.
     assert table.score == pytest.approx(5 * 14 / 18, abs=1e-3)
     assert "layer 8 output: not answered" in table.feedback.en
+
+
+def test_a_size_right_for_the_students_own_wrong_input_earns_half(tmp_path: Path) -> None:
+    """Layer 5 floored the wrong way (24 instead of 23): layers 6 and 7, right for 24, earn half their size."""
+    text = (SUBMISSIONS / "perfect" / "answer_sheet.yaml").read_text(encoding="utf-8")
+    text = text.replace('5: {output: "(23, 23, 64)"', '5: {output: "(24, 24, 64)"')
+    text = text.replace('6: {output: "(11, 11, 64)"', '6: {output: "(12, 12, 64)"')
+    text = text.replace('7: {output: "(11, 11, 256)"', '7: {output: "(12, 12, 256)"')
+    assert text.count("(12, 12,") == 2
+    table = grade_folder(sheet_with(tmp_path, text), only=("q05",)).question("q05").checks[0]
+    assert table.score == pytest.approx(5 * 16 / 18, abs=1e-3)  # 17 cells, two of them half: 16 of 18
+    assert "right for your own layer 5 output (24, 24, 64)" in table.feedback.en
+    assert "برای خروجی خودتان در لایهٔ 5" in table.feedback.fa
+
+
+def test_the_table_as_students_write_it(tmp_path: Path) -> None:
+    """Unworked arithmetic, words for zero, «معنا ندارد» and «پارامتر ندارد», thousands separators."""
+    body = """q05:
+  layers:
+    1: {output: "۲۵۶×۲۵۶×۶۴", params: "(3×3×3+1)×64"}
+    2: {output: "(124, 124, 32)", params: "۵۱٬۲۳۲"}
+    3: {output: "62x62x32", params: "صفر"}
+    4: {output: "62x62x128", params: "3*3*32*128+128"}
+    5: {output: "23x23x64", params: "204,864"}
+    6: {output: "11x11x64", params: "پارامتر ندارد"}
+    7: {output: "11x11x256", params: "«۳×۳×۶۴+۱)×۲۵۶»"}
+    8: {output: "معنا ندارد (ورودی ۱۱×۱۱ از فیلتر ۳۳×۳۳ کوچک‌تر است)", params: "undefined"}
+    9: {output: "تعریف نشده", params: "ندارد"}
+"""
+    table = grade_folder(sheet_with(tmp_path, body), only=("q05",)).question("q05").checks[0]
+    assert table.score == 5, table.feedback.en

@@ -170,7 +170,7 @@ def test_seed_student_does_not_earn_points_it_did_not_show() -> None:
     report = grade_folder(SUBMISSIONS / "seed_student", only=("q06",))
     checks = {c.check_id: c for c in report.question("q06").checks}
     assert checks["q06.a_statements"].status is Status.PASSED
-    assert checks["q06.e_trainable_params"].score == pytest.approx(0.75)  # 40: a quarter, per answers/q06.yaml
+    assert checks["q06.e_trainable_params"].score == pytest.approx(0.5)  # 40: a sixth, per answers/q06.yaml
     assert checks["q06.c_epsilon"].status is Status.PARTIAL and checks["q06.c_epsilon"].manual_review
     assert checks["q06.d_batch_size_one"].status is Status.PARTIAL
 
@@ -187,9 +187,52 @@ def test_same_submission_graded_twice_gives_the_same_scores() -> None:
 @pytest.mark.parametrize(("part", "rubric"), [("c", "epsilon"), ("d", "batch_size_one")])
 def test_model_answers_earn_full_marks_under_the_rubrics(lang: str, part: str, rubric: str) -> None:
     from grader import answers
-    from grader.rubric import load_rubric, score_text
+    from grader.written import load_rubric, mark
 
     data = answers.load("q06")
-    scored = score_text(data["model_answers"][part][lang], load_rubric(data["rubrics"][rubric]["groups"]))
+    scored = mark(data["model_answers"][part][lang], load_rubric("q06", rubric))
     assert scored.fraction == 1, scored.feedback().en
     assert "260" in data["model_answers"]["e"][lang] or "۲۶۰" in data["model_answers"]["e"][lang]
+
+
+# --- (a) and (e) by the rules of answers/q06.yaml -------------------------------------------------
+def _q06(tmp_path: Path, body: str) -> dict[str, object]:
+    folder = tmp_path / "s"
+    folder.mkdir(parents=True)
+    (folder / "answer_sheet.yaml").write_text("q06:\n" + body, encoding="utf-8")
+    return {c.check_id: c for c in grade_folder(folder, only=("q06",)).question("q06").checks}
+
+
+@pytest.mark.parametrize(("chosen", "score"), [("[2]", 3), ("[2, 3]", 3), ("[1, 2]", 2), ("none", 2), ("[1]", 1)])
+def test_statement_3_is_ambiguous_and_either_verdict_earns_its_point(tmp_path: Path, chosen: str, score: float) -> None:
+    check = _q06(tmp_path, f'  true_statements: "{chosen}"\n')["q06.a_statements"]
+    assert check.score == score  # type: ignore[attr-defined]
+
+
+def test_a_wrong_verdict_argued_from_a_true_observation_earns_a_quarter(tmp_path: Path) -> None:
+    reason = ("عبارت اول نادرست است. عبارت دوم نادرست است، چون بعد از نرمال‌سازی گاما و بتا دوباره هر بعد را با "
+              "مقیاس دلخواه برمی‌گردانند. عبارت سوم درست است.")  # fmt: skip
+    check = _q06(tmp_path, f'  true_statements: "[3]"\n  statements_reason: "{reason}"\n')["q06.a_statements"]
+    assert check.score == 2.25 and "a quarter of its point" in check.feedback.en  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("count", "reason", "score"),
+    [("260", "10×20 + 20 = 220 و gamma و beta هر کدام ۲۰ تا: ۴۰", 3), ("260", "", 2.5),
+     ("240", "بایاس Dense زائد است چون beta نقش آن را دارد؛ ۲۰۰ وزن + ۲۰ گاما + ۲۰ بتا", 3),
+     ("240", "۲۰۰ وزن + ۲۰ گاما + ۲۰ بتا", 2), ("300", "۲۲۰ + ۸۰ (گاما، بتا، میانگین و واریانس)", 2),
+     ("222", "۲۲۰ + گاما و بتا", 2), ("220", "10*20 + 20", 1.5), ("200", "10*20", 1),
+     ("260", "۲۲۰ برای Dense و ۴۰ برای میانگین و واریانس", 2), ("40", "20*2 برای میانگین و واریانس", 0.5),
+     ("123", "حدس", 0)],
+)  # fmt: skip
+def test_the_trainable_count_and_its_working(tmp_path: Path, count: str, reason: str, score: float) -> None:
+    body = f"  trainable_params: {count}\n" + (f'  trainable_params_reason: "{reason}"\n' if reason else "")
+    check = _q06(tmp_path, body)["q06.e_trainable_params"]
+    assert check.score == pytest.approx(score), check.feedback.en  # type: ignore[attr-defined]
+
+
+def test_a_huge_written_answer_is_read_up_to_a_limit_and_sent_to_a_ta(tmp_path: Path) -> None:
+    answer = "اپسیلون را به واریانس اضافه می‌کنیم تا بر صفر تقسیم نکنیم. " + "متن بی‌ربط. " * 6000
+    check = _q06(tmp_path, f'  epsilon: "{answer}"\n')["q06.c_epsilon"]
+    assert check.score == 4 and check.manual_review  # type: ignore[attr-defined]
+    assert "Only the first 50,000 characters were read" in check.feedback.en  # type: ignore[attr-defined]

@@ -69,14 +69,25 @@ def test_statements_as_students_write_them() -> None:
     found = find_true_statements(lines("عبارت اول: نادرست است، زمان می‌برد.", "عبارت دوم: درست است.",
                                        "عبارت سوم: نادرست است."))  # fmt: skip
     assert found is not None and found.text == "2" and found.confidence == 0.9
-    partial = find_true_statements(lines("Statement 2 is true and statement 3 is true."))
-    assert partial is not None and partial.text == "2, 3" and partial.confidence == 0.6
+    # Only the true ones listed: the others are read as false, as a TA reads them.
+    listed = find_true_statements(lines("Statement 2 is true and statement 3 is true."))
+    assert listed is not None and listed.text == "2, 3" and listed.confidence == 0.9
+    assert find_true_statements(lines("عبارت‌های ۲ و ۳ درست هستند.")).text == "2, 3"  # type: ignore[union-attr]
+    assert find_true_statements(lines("فقط عبارت ۲ درست است.")).text == "2"  # type: ignore[union-attr]
+    assert find_true_statements(lines("هیچ‌کدام از عبارت‌ها درست نیست.")).text == "none"  # type: ignore[union-attr]
+    partial = find_true_statements(lines("Statement 1 is false."))
+    assert partial is not None and partial.text == "none" and partial.confidence == 0.6
 
 
 def test_the_final_count_of_a_calculation() -> None:
     assert find_count(lines("10*20+20 = 220 و 2*20 = 40، پس در کل ۲۶۰ پارامتر داریم")).text == "260"  # type: ignore[union-attr]
     assert find_count(lines("لایه خروجی ۲۰ است و ۲۰*۲ برابر با ۴۰ پارامتر داریم.")).text == "40"  # type: ignore[union-attr]
     assert find_count(lines("بدون عدد")) is None
+    # a worked total beats a trainable count stated on the way; the count a sentence opens with is its answer
+    worked = "BN گاما و بتا دارد که میشود 40 پارامتر قابل آموزش. جمعا 220 + 40 = 260."
+    assert find_count(lines(worked)).text == "260"  # type: ignore[union-attr]
+    opened = "تعداد پارامترهای قابل آموزش ۲۲۲ است: لایه‌ی Dense ۱۰×۲۰+۲۰=۲۲۰ پارامتر دارد و BN یک گاما و یک بتا."
+    assert find_count(lines(opened)).text == "222"  # type: ignore[union-attr]
 
 
 def test_layer_name_and_padding_relation() -> None:
@@ -86,6 +97,8 @@ def test_layer_name_and_padding_relation() -> None:
     assert find_relation(sentence).text == "p = (f - 1) / 2"  # type: ignore[union-attr]
     latex = lines("با stride=1 داریم `n - f + 2p + 1 = n` پس $p = \\frac{f-1}{2}$ (برای f فرد).")
     assert find_relation(latex).text == "p = (f-1)/(2)"  # type: ignore[union-attr]
+    derivation = lines("برای اینکه n_out = n شود: 2p − f + 1 = 0 ⟹ 2p = f − 1 ⟹ p = (f − 1)/2")
+    assert find_relation(derivation).text == "p = (f − 1)/2"  # type: ignore[union-attr]
 
 
 def test_q5_from_a_word_table_with_arithmetic_and_persian_digits() -> None:
@@ -105,6 +118,11 @@ def test_q5_from_lines_of_text() -> None:
     assert cells[(1, "output")].text == "(256, 256, 64)" and cells[(1, "params")].text == "(3x3x3+1)x64 = 1792"
     assert cells[(3, "params")].text == "0"
     assert cells[(9, "output")].text == "n/a"
+    worked = lines("لایه 6: 0  (11,11,64)", "لایه 8: (5x5x256+1)x128 = 819328 ولی خروجی منفی میشه ((11-33)/2+1 < 0)"
+                   " پس این لایه قابل اعمال نیست")  # fmt: skip
+    cells, _ = find_layer_table(worked, 9)
+    assert cells[(6, "params")].text == "0" and cells[(6, "output")].text == "(11, 11, 64)"
+    assert cells[(8, "output")].text == "n/a" and cells[(8, "params")].text == "(5x5x256+1)x128 = 819328"
 
 
 def test_ocr_of_handwriting_goes_to_a_ta() -> None:
