@@ -11,7 +11,7 @@ Layers, each applied when the platform allows it (`plan_confinement` says which)
   Python installation, is covered by an empty mount;
 - a PID namespace: the child cannot see or signal the grader or any other
   process, and every process it starts dies with it;
-- no privileges: a root grader drops the child to `nobody` (no capabilities,
+- no privileges: a root grader drops the child to a uid of its own (no capabilities,
   and RLIMIT_NPROC applies, which it does not for root); otherwise the child
   enters a user namespace last, which locks the mounts above, and drops every
   capability in it;
@@ -161,6 +161,33 @@ def _tasks_of(uid: int) -> int:
     return count
 
 
+# Uids no account uses, one per running sandbox. Not `nobody`: RLIMIT_NPROC counts every task of a
+# uid, so children sharing one (a class graded with --jobs 2, two graders on one machine) would share
+# one budget of threads, and TensorFlow alone starts ~20; a uid of its own also keeps one child from
+# signalling another.
+_UID_FIRST, _UID_COUNT = 3_000_000, 1_000_000
+_UIDS_TAKEN: set[int] = set()  # by this process's sandboxes that may still run
+
+
+def _unused_uid() -> tuple[int, int]:
+    """(uid, gid) for one sandbox child: outside any account's range and with no task running under it."""
+    start = (os.getpid() * 1009 + len(_UIDS_TAKEN) * 7) % _UID_COUNT
+    for step in range(_UID_COUNT):
+        uid = _UID_FIRST + (start + step) % _UID_COUNT
+        if uid in _UIDS_TAKEN or _tasks_of(uid):
+            continue
+        try:
+            pwd.getpwuid(uid)
+            continue  # an account: not ours to take
+        except KeyError:
+            pass
+        _UIDS_TAKEN.add(uid)
+        if len(_UIDS_TAKEN) > 256:  # long gone: their children were killed with their sandboxes
+            _UIDS_TAKEN.discard(min(_UIDS_TAKEN - {uid}))
+        return uid, uid
+    raise OSError("no free uid for the sandbox child")
+
+
 def protect_parent() -> None:
     """Make the grader's own process non-dumpable: no same-uid process may read its memory."""
     if Path("/proc/self").exists():  # Linux
@@ -178,14 +205,10 @@ def plan_confinement(
         layers += ["no network", "own PID namespace", "minimal read-only root filesystem (grader files absent)",
                    "writable scratch folder only"]  # fmt: skip
     if namespaces == "root":
-        # Root's processes are exempt from RLIMIT_NPROC and may read anything: drop to nobody.
-        try:
-            nobody = pwd.getpwnam("nobody")
-            drop_to = (nobody.pw_uid, nobody.pw_gid)
-        except KeyError:
-            drop_to = (65534, 65534)
+        # Root's processes are exempt from RLIMIT_NPROC and may read anything: drop to a uid of its own.
+        drop_to = _unused_uid()
         os.chown(scratch, *drop_to)
-        layers.append("unprivileged uid (nobody), no capabilities")
+        layers.append(f"unprivileged uid of its own ({drop_to[0]}), no capabilities")
     elif namespaces == "user":
         layers.append("user namespace without capabilities")
     else:

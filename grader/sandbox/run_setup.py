@@ -25,7 +25,7 @@ class RunSetup:
 def hand_over(scratch: Path, plan: Confinement, run: RunSetup) -> None:
     """Write the notebooks' data into the scratch folder: called before any student code exists to interfere.
 
-    Folders are given to the child's user (a root grader drops the child to nobody), so that a
+    Folders are given to the child's user (a root grader drops the child to a uid of its own), so that a
     notebook can also save its own files beside them (a model checkpoint under /content).
     """
     owner = plan.drop_to

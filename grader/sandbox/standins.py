@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import types
 from collections.abc import Callable, Sequence
@@ -123,9 +124,27 @@ class _Finder(importlib.abc.MetaPathFinder):
             return importlib.machinery.ModuleSpec(fullname, _SiblingLoader(self, fullname))
         if fullname == "google":  # only as the parent of google.colab, when no real google package exists
             return importlib.machinery.ModuleSpec(fullname, _EmptyPackage(), is_package=True)
-        if any(fullname == name or fullname.startswith(name + ".") for name in DISPLAY_ONLY):
+        if any(fullname == name or fullname.startswith(name + ".") for name in DISPLAY_ONLY) and _asked_by_student():
             return importlib.machinery.ModuleSpec(fullname, _StandInLoader(), is_package=True)
         return None
+
+
+_LIBRARY_ROOTS = tuple({os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+
+
+def _asked_by_student() -> bool:
+    """Whether the import being resolved was written by the student, not tried by a library.
+
+    Keras tries `import pydot` and TensorFlow `import IPython` to see whether they are installed: they
+    must get the ModuleNotFoundError that tells them so, not a stand-in (nor a note in the report)."""
+    frame = sys._getframe(2)  # past find_spec
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        machinery = filename.startswith(("<frozen", "grader.")) or "importlib" in filename  # grader.*: ours, as sent
+        if not machinery:
+            return not os.path.realpath(filename).startswith(_LIBRARY_ROOTS)
+        frame = frame.f_back  # type: ignore[assignment]
+    return True
 
 
 class _SiblingLoader(importlib.abc.Loader):

