@@ -129,9 +129,19 @@ class ChildProcess:
                 f"did not finish within {timeout:g} s (an endless loop, or far too slow); it was stopped",
                 f"در {timeout:g} ثانیه تمام نشد (حلقهٔ بی‌پایان یا بسیار کند)؛ متوقف شد")) from None  # fmt: skip
         except (EOFError, BrokenPipeError, OSError, wire.WireError) as error:
-            code = self._process.poll() if self._process else None
+            code = None
+            if self._process is not None and not isinstance(error, wire.WireError):
+                with contextlib.suppress(subprocess.TimeoutExpired):  # its channel closes just before it exits
+                    code = self._process.wait(timeout=2)
             self.kill()
-            how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+            if code is None:
+                how = "its channel to the grader was closed"
+            elif code > 128 or code < 0:  # the namespace's outer process exits with 128 + N for signal N
+                number = code - 128 if code > 128 else -code
+                name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+                how = f"killed by signal {number} ({name})" + (", e.g. out of memory" if number == 9 else "")
+            else:
+                how = f"exit status {code}"
             detail = str(error) if isinstance(error, wire.WireError) else how
             raise StudentCodeFailure("crashed", Bilingual(
                 f"the process running your code ended abruptly ({detail}); e.g. os._exit, a crash "

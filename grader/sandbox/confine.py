@@ -327,7 +327,8 @@ def _fork_into_pid_namespace(report: Callable[[int], None]) -> None:  # pragma: 
     report(pid)
     os.closerange(3, 1024)
     _, status = os.waitpid(pid, 0)
-    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(128 + -code if code < 0 else code & 0xFF)  # killed by signal N: 128 + N, as a shell says it
 
 
 def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> None:  # pragma: no cover
