@@ -8,13 +8,13 @@ they run here, in order.
 from __future__ import annotations
 
 import functools
-import os
 from typing import Any
 
 import numpy as np
 
 from grader.render.pdf_math import Check
 from grader.results import Bilingual
+from grader.tf_quiet import import_tensorflow_quietly
 
 
 def _check(kind: str, passed: bool, en: str, fa: str) -> Check:
@@ -25,7 +25,7 @@ Results = tuple[list[dict[str, Any]] | None, tuple[int, int] | None]
 
 
 def _q05_records() -> list[dict[str, Any]] | None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter on stderr
+    import_tensorflow_quietly()
     try:
         from reference.q05_conv_arithmetic import keras_cross_check
 
