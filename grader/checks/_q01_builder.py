@@ -41,9 +41,26 @@ def _candidates(ctx: QuestionContext) -> list[Definition]:
     hypermodels = [d for d in ctx.definitions if d.kind == "class" and "HyperModel" in d.bases]
     # The last definition of a name wins, as in Python.
     chosen: dict[str, Definition] = {}
-    for d in [*named, *hypermodels, *others]:
+    for d in named:
+        chosen.setdefault(d.name, next(x for x in reversed(ctx.definitions) if x.name == d.name and x.kind == d.kind))
+    for d in _made_in_notebook(ctx):  # before the classes: the notebook knew their constructors' arguments
+        chosen.setdefault(d.name, d)
+    for d in [*hypermodels, *others]:
         chosen.setdefault(d.name, next(x for x in reversed(ctx.definitions) if x.name == d.name and x.kind == d.kind))
     return list(chosen.values())
+
+
+def _made_in_notebook(ctx: QuestionContext) -> list[Definition]:
+    """HyperModel instances and tuners a notebook that ran left in its globals, as builders.
+
+    `hypermodel = SearchModel(input_shape=(28, 28, 1), num_classes=10)` is made only in a cell, with
+    arguments the grader cannot guess; the instance (or the tuner's hypermodel) builds as the search did."""
+    files = {u.module: u.file for u in (ctx.sandbox.units if ctx.sandbox is not None else [])}
+    made = [o for o in ctx.objects if o.get("kind") == "hypermodel"]
+    made += [o for o in ctx.objects if o.get("kind") == "tuner" and o.get("hypermodel")]
+    return [Definition(module=str(o["module"]), name=str(o["name"]), kind=str(o["kind"]), params=None, required=None,
+                       file=files.get(str(o["module"]), ""), line=None, generator=False, bases=())
+            for o in made]  # fmt: skip
 
 
 def find_builder(ctx: QuestionContext) -> Builder | None:
@@ -61,12 +78,19 @@ def _find(ctx: QuestionContext) -> Builder | None:
             skipped.append(Bilingual(f"{definition.name} is not a KerasTuner builder ({failure.message.en})",
                                      f"{definition.name} سازندهٔ KerasTuner نیست ({failure.message.fa})"))  # fmt: skip
             continue
-        if built["space"] or (built["model"] is None and "hp" in (definition.required or ("",))[0].lower()):
+        made = definition.kind in ("hypermodel", "tuner")
+        if built["space"] or (built["model"] is None and (made or "hp" in (definition.required or ("",))[0].lower())):
             return Builder(definition, built, tuple(skipped))
         reason = built["error"] or "it declares no hyperparameters"
         skipped.append(Bilingual(f"{definition.name} is not a KerasTuner builder ({reason})",
                                  f"{definition.name} سازندهٔ KerasTuner نیست ({reason})"))  # fmt: skip
+    ctx.memo["builder:skipped"] = tuple(skipped)
     return None
+
+
+def skipped_candidates(ctx: QuestionContext) -> tuple[Bilingual, ...]:
+    """Why each candidate was not taken as the builder, when none was (after find_builder)."""
+    return tuple(ctx.memo.get("builder:skipped", ()))
 
 
 def corner(ctx: QuestionContext, builder: Builder, which: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from grader.checks._q01_builder import (
     declared_limits,
     failure_text,
     find_builder,
+    skipped_candidates,
 )
 from grader.checks._q01_smoke import smoke_verdict
 from grader.context import NOT_ANSWERED, QuestionContext, rubric_verdict, sheet_verdict
@@ -42,7 +43,17 @@ _TUNER = re.compile(r"\b(Hyperband|RandomSearch|BayesianOptimization|GridSearch|
 def _builder(ctx: QuestionContext) -> Builder | Verdict:
     found = find_builder(ctx)
     if found is None:
-        return Verdict(Fraction(0), NO_BUILDER)
+        skipped = skipped_candidates(ctx)
+        if not skipped:
+            return Verdict(Fraction(0), NO_BUILDER)
+        # Something builder-like exists but could not be built: not "not answered", and a TA should look
+        # (a HyperModel whose constructor needs arguments is built from the instance a run notebook makes).
+        return Verdict(Fraction(0), Bilingual.join([Bilingual(
+            "No KerasTuner builder could be built:", "هیچ سازندهٔ KerasTuner ساخته نشد:"), *skipped, Bilingual(
+            "A HyperModel whose constructor needs arguments is built from the instance your notebook makes "
+            "(the notebook must run to that cell).",
+            "HyperModel‌ای که سازنده‌اش آرگومان می‌خواهد از نمونه‌ای ساخته می‌شود که نوت‌بوک شما می‌سازد "
+            "(نوت‌بوک باید تا آن سلول اجرا شود).")]), manual_review=True)  # fmt: skip
     return found
 
 

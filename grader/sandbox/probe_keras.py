@@ -219,7 +219,12 @@ def _arguments(roles: dict[str, str], model: Any, images: Any, labels: Any, laye
 
 # -- Q1: the student's KerasTuner builder ----------------------------------------------
 def _call_builder(builder: Callable[..., Any], hp: Any) -> Any:
-    """build_model(hp), or a HyperModel subclass (instantiated without arguments, or with the input shape)."""
+    """build_model(hp), a HyperModel subclass (instantiated without arguments, or with the input shape), or what a
+    notebook made: a HyperModel instance, or a tuner (its hypermodel)."""
+    if not inspect.isclass(builder) and hasattr(builder, "hypermodel") and hasattr(builder, "search"):
+        return builder.hypermodel.build(hp)
+    if not inspect.isclass(builder) and not callable(builder) and hasattr(builder, "build"):
+        return builder.build(hp)
     if inspect.isclass(builder):
         make: Any = builder
         try:

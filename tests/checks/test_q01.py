@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from grader.engine import Options, grade
 from grader.results import GradeReport
 from tests.helpers import FIXTURES, grade_folder, statuses
 
@@ -63,3 +64,19 @@ def test_untouched_template_is_not_answered(submission) -> None:  # type: ignore
     checks = report.question("q01").checks
     assert report.question("q01").score == 0
     assert all("Not answered yet" in c.feedback.en for c in checks), [c.feedback.en for c in checks]
+
+
+def test_a_hypermodel_made_only_in_a_notebook_cell_is_graded_through_the_instance() -> None:
+    # TunableCNN(img_shape, n_out): constructor arguments the grader cannot guess; the run leaves the
+    # instance (and the tuner holding it) in the notebook's globals, and that is what is built.
+    folder = FIXTURES / "notebooks" / "hypermodel_instance"
+    report, internal = grade(folder, Options(only=frozenset({"q01"})))
+    assert internal == []
+    checks = {c.check_id: c for c in report.question("q01").checks}
+    assert checks["q01.c_builds_everywhere"].status.value == "passed", checks["q01.c_builds_everywhere"].feedback.en
+    assert checks["q01.c_search_space"].status.value == "passed", checks["q01.c_search_space"].feedback.en
+    assert checks["q01.c_smoke_training"].score == checks["q01.c_smoke_training"].max_score
+    # definitions only, the class alone cannot be instantiated: the run is what finds the builder
+    alone, _ = grade(folder, Options(only=frozenset({"q01"}), run_notebooks="never"))
+    builds = next(c for c in alone.question("q01").checks if c.check_id == "q01.c_builds_everywhere")
+    assert builds.status.value != "passed" and "TunableCNN" in builds.feedback.en
