@@ -150,8 +150,10 @@ def check(path: Path, lang: str, json_path: Path | None, gradescope_path: Path |
         from grader.corrections import CorrectionError
         from grader.corrections import load as load_corrections
 
-        try:  # for a class, each student's entries are read as the student is graded
+        try:  # for a class, each student's entries are read as the student is graded (the file is checked now)
             corrections = load_corrections(corrections_path) if gradebook is None else None
+            if gradebook is not None:
+                load_corrections(corrections_path, student="")
         except CorrectionError as error:
             _fail(str(error))
     if pdf_path is not None:

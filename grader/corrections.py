@@ -7,7 +7,7 @@ A YAML file kept by the TAs beside the overrides (`grader review` writes it as
     students:
       "400123456":
         q05.layers.3.output: {value: "(62, 62, 32)", reason: "the PDF lost the 3", by: "Sara"}
-        q06.e_trainable_params: {value: "260", reason: "handwritten, read from page 4", by: "Sara"}
+        q06.trainable_params: {value: "260", reason: "handwritten, read from page 4", by: "Sara"}
 
 For one submission (`grader check SUB --corrections FILE`) the entries may sit
 at the top level instead of under `students:`. A corrected value replaces what
@@ -53,15 +53,19 @@ def load(path: Path, student: str | None = None) -> dict[str, Correction]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise CorrectionError(f"{path}: expected a mapping of answer-sheet fields (e.g. q06.e_trainable_params: "
+        raise CorrectionError(f"{path}: expected a mapping of answer-sheet fields (e.g. q06.trainable_params: "
                               "{value: \"260\"})")  # fmt: skip
     if "students" in data:
         students = data["students"] or {}
         if not isinstance(students, dict):
             raise CorrectionError(f"{path}: students: expected one entry per student id")
+        students = {str(k): v for k, v in students.items()}  # an unquoted id is read by YAML as a number
         data = (students.get(student) or {}) if student is not None else {}
         if not isinstance(data, dict):
             raise CorrectionError(f"{path}: students: {student}: expected a mapping of answer-sheet fields")
+    elif student is not None and data:
+        raise CorrectionError(f"{path}: in a class run corrections go under students: <id> (top-level entries would "
+                              "apply to every student)")  # fmt: skip
     found = {}
     for dotted, entry in data.items():
         where = f"{path}: {student + ': ' if student else ''}{dotted}"

@@ -90,11 +90,14 @@ def _words(document: Document) -> set[str]:
 
 
 def _same_report(a: Document, b: Document) -> bool:
-    """Whether two documents hold the same report (a PDF export of a .docx): most of their words are shared."""
+    """Whether two documents hold the same report (a PDF export of a .docx): most of the words of each are shared.
+
+    Over the larger vocabulary: a short PDF holding one question shares most of its words with a long report on
+    the same homework, and is no copy of it."""
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return False
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+    return len(wa & wb) / max(len(wa), len(wb)) >= 0.6
 
 
 def extract(root: Path) -> Extraction:
@@ -125,6 +128,9 @@ def extract(root: Path) -> Extraction:
         except UnreadableReport as problem:
             result.notes.append(problem.message)
             continue
+        except Exception as error:  # a reader's bug or a file it did not expect: this file only, said
+            result.notes.append(_not_read(relative, error))
+            continue
         result.notes.extend(document.notes)
         twin = next(
             (d for d in read if d.kind == "docx" and document.kind == "pdf" and _same_report(d, document)), None
@@ -143,9 +149,19 @@ def extract(root: Path) -> Extraction:
                 outputs, question = read_notebook_outputs(path, relative)
             except UnreadableReport:
                 continue  # already reported with its markdown
+            except Exception as error:
+                result.notes.append(_not_read(relative, error))
+                continue
             result.notes.extend(outputs.notes)
-            _merge_outputs(result, outputs, question or _default_question(relative))
+            _merge_outputs(result, outputs, _default_question(relative) or question)  # the file name says it best
     return result
+
+
+def _not_read(relative: str, error: Exception) -> Bilingual:
+    kind = type(error).__name__
+    return Bilingual(f"{relative}: could not be read ({kind}); the rest of the submission is graded, a TA should "
+                     "read this file",
+                     f"{relative}: خوانده نشد ({kind})؛ بقیهٔ کار تصحیح می‌شود و دستیار آموزشی باید این فایل را بخواند")  # fmt: skip
 
 
 _SAVED = Bilingual("from the notebook's saved output, not reproduced by the grader",
@@ -213,7 +229,7 @@ def _merge(result: Extraction, document: Document, markers: dict[str, list[re.Pa
 
 def _differs(a: ExtractedField, b: ExtractedField) -> bool:
     """Two answers to one typed field that disagree (free text from two files is not compared)."""
-    if "\n" in a.text or len(a.text) > 80 or len(b.text) > 80:
+    if not _typed(a.dotted) or "\n" in a.text or len(a.text) > 80 or len(b.text) > 80:
         return False
     return normalize_text(a.text) != normalize_text(b.text)
 

@@ -168,8 +168,10 @@ def _confidence(question: Question, how: str, share_count: int) -> float:
     return value
 
 
+# Where a short text says the working is: on paper, in a photo or scan of it («محاسبه‌اش را روی کاغذ نوشتم»).
 _IN_THE_PICTURE = re.compile(r"روی\s*کاغذ|دست\s*نویس|دستنویس|handwrit|on paper|عکس|photo|تصویر\s*(زیر|پایین)|"
                              r"(در|in)\s*(the\s*)?(picture|image)\s*below|scan|اسکن")  # fmt: skip
+_SHORT_POINTER = 30  # words: a longer text is an answer of its own, whatever its caption says of a plot
 
 
 def _pictures_only(blocks: list[Block]) -> Block | None:
@@ -180,7 +182,7 @@ def _pictures_only(blocks: list[Block]) -> Block | None:
         return None
     words = sum(len(b.text.split()) for b in blocks if b.kind != "image")
     says_so = any(_IN_THE_PICTURE.search(normalize_text(b.text)) for b in blocks if b.kind != "image")
-    return pictures[0] if words < 4 or says_so else None
+    return pictures[0] if words < 4 or (says_so and words < _SHORT_POINTER) else None
 
 
 def read_question(question: Question) -> list[ExtractedField]:

@@ -280,13 +280,10 @@ def find_comparison_prose(blocks: Sequence[Block]) -> dict[tuple[str, str], Foun
             models, previous = named or previous, named or previous
             if not _ACCURACY_WORD.search(sentence):
                 continue
-            values = [written for _, value, written in _accuracies(sentence)]
+            values = [value for _, value, _ in _accuracies(sentence)]  # already on 0..1, whatever the notation
             if not models or len(values) != len(models):
                 continue
             column = "train_accuracy" if _TRAIN_WORD.search(sentence) else "test_accuracy"
-            for model, written in zip(models, values, strict=True):
-                number = _cell_number(written, "")
-                if number is not None:
-                    value = float(number.rstrip("%").strip()) / (100 if "%" in number or "درصد" in written else 1)
-                    found.setdefault((model, column), FoundValue(f"{value:g}", block, 0.6))
+            for model, value in zip(models, values, strict=True):
+                found.setdefault((model, column), FoundValue(f"{value:g}", block, 0.6))
     return found

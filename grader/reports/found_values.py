@@ -92,10 +92,10 @@ def find_accuracy(
     if len(values) == 1:  # one value, maybe written twice (a log's 0.99208331 and the prose's 0.9921): the shorter
         shortest = min(candidates, key=lambda c: len(c[2]))
         return FoundValue(shortest[2], shortest[1], 0.9)
-    listed = ", ".join(f"{v:g}" for v in values)
+    listed, listed_fa = ", ".join(f"{v:g}" for v in values), "، ".join(f"{v:g}" for v in values)
     return FoundValue(text, block, 0.5, Bilingual(
         f"several values reported ({listed}); the last one was taken",
-        f"چند مقدار گزارش شده است ({listed})؛ آخرین مقدار در نظر گرفته شد"))  # fmt: skip
+        f"چند مقدار گزارش شده است ({listed_fa})؛ آخرین مقدار در نظر گرفته شد"))  # fmt: skip
 
 
 def _sentences(blocks: Sequence[Block]) -> list[tuple[str, Block]]:
@@ -153,9 +153,9 @@ def find_true_statements(blocks: Sequence[Block]) -> FoundValue | None:
     true_ones = sorted(reading.true_ones)
     value = ", ".join(str(n) for n in true_ones) if true_ones else "none"
     if reading.missing:
-        listed = ", ".join(str(n) for n in reading.missing)
+        listed, listed_fa = ", ".join(map(str, reading.missing)), "، ".join(map(str, reading.missing))
         return FoundValue(value, block, 0.6, Bilingual(f"no verdict found for statement(s) {listed}",
-                                                       f"برای عبارت {listed} حکمی (درست/نادرست) پیدا نشد"))  # fmt: skip
+                                                       f"برای عبارت {listed_fa} حکمی (درست/نادرست) پیدا نشد"))  # fmt: skip
     return FoundValue(value, block, 0.9)
 
 

@@ -76,9 +76,13 @@ def read_notebook_outputs(path: Path, relative: str) -> tuple[Document, str | No
             continue
         if isinstance(cell.get("execution_count"), int):
             counts.append(int(cell["execution_count"]))
-        texts = [_output_text(o) for o in cell.get("outputs", []) if isinstance(o, dict)]
+        outputs = cell.get("outputs")
+        texts = [_output_text(o) for o in (outputs if isinstance(outputs, list) else []) if isinstance(o, dict)]
         output = "\n".join(t for t in texts if t.strip())
-        for line in output.splitlines()[:400]:  # a long training log: its head and tail matter, not all of it
+        lines = output.splitlines()
+        if len(lines) > 400:  # a long training log: its head and its tail (the last epochs, the test score) matter
+            lines = lines[:200] + lines[-200:]
+        for line in lines:
             if "\t" in line:
                 cells_ = tuple(c.strip() for c in line.split("\t"))
                 document.blocks.append(Block("row", " | ".join(cells_), Location(relative, cell=number), cells_))
@@ -90,7 +94,7 @@ def read_notebook_outputs(path: Path, relative: str) -> tuple[Document, str | No
                 f"{relative} (cell {number}): its saved output shows {stale[0]} epochs but its code asks for "
                 f"{stale[1]}: the outputs are from an earlier version of the code; a TA should compare them",
                 f"{relative} (سلول {number}): خروجی ذخیره‌شده‌اش {stale[0]} دوره را نشان می‌دهد ولی کدش {stale[1]} "
-                "دوره می‌خواهد: خروجی‌ها مال نسخهٔ قبلی کدند؛ دستیار آموزشی باید مقایسه کند"))  # fmt: skip
+                "دوره می‌خواهد: خروجی‌ها مربوط به نسخهٔ قبلی کد هستند؛ دستیار آموزشی باید مقایسه کند"))  # fmt: skip
     if counts != sorted(counts):
         shown = ", ".join(f"[{c}]" for c in counts[:12])
         document.notes.append(Bilingual(

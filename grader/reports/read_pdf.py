@@ -97,8 +97,21 @@ def _page_lines(textpage: object, raw: object) -> list[tuple[str, float]]:
 
     count = textpage.count_chars()  # type: ignore[attr-defined]
     chars: list[Glyph] = []
+    # PDFium gives a character above U+FFFF (Word's math italic 𝑥, an emoji) as two UTF-16 halves, in either order
+    # (a right-to-left line may list the low half first): joined into one glyph, a lone half dropped.
+    half = 0
     for index in range(count):
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        if 0xD800 <= code <= 0xDFFF:
+            if not half:
+                half = code
+                continue
+            high, low = (half, code) if half < 0xDC00 else (code, half)
+            half = 0
+            if not (high < 0xDC00 <= low):
+                continue
+            code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        half = 0
         box = tuple(round(v, 2) for v in textpage.get_charbox(index))  # type: ignore[attr-defined]
         chars.append(Glyph(chr(code) if code else "", box, bool(pdfium_c.FPDFText_IsGenerated(raw, index))))
     raw_lines: list[list[Glyph]] = [[]]
@@ -205,9 +218,13 @@ def read_pdf(path: Path, relative: str) -> Document:
                 result.blocks.append(Block("text", text, where))
     if result.image_only_pages:
         listed = ", ".join(str(p) for p in result.image_only_pages)
+        listed_fa = "، ".join(str(p) for p in result.image_only_pages)
+        pages_fa = "صفحه‌های" if len(result.image_only_pages) > 1 else "صفحهٔ"
+        them_fa = "آن‌ها" if len(result.image_only_pages) > 1 else "آن"
         result.notes.append(Bilingual(
             f"{relative}: page(s) {listed} have no text layer (a scan or photo); a TA must read them",
-            f"{relative}: صفحهٔ {listed} لایهٔ متنی ندارد (اسکن یا عکس است)؛ دستیار آموزشی باید آن را بخواند"))  # fmt: skip
+            f"{relative}: {pages_fa} {listed_fa} لایهٔ متنی ندارد (اسکن یا عکس است)؛ دستیار آموزشی باید {them_fa} را "
+            "بخواند"))  # fmt: skip
     return result
 
 

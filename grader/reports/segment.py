@@ -46,6 +46,9 @@ _BULLET = re.compile(r"^(?:#+|\*+|[-•–])\s*")  # markdown heading marks and 
 _LONE = re.compile(r"^[)(\[\]]\s*(\S)\s*[)(\[\]]?$|^(\S)\s*[)(\]]$")
 _NUMBERED = re.compile(r"^[(\[]?\s*(\d{1,2})\s*[)\].\-]")
 _PART_ORDER = "abcdef"
+# A line of a table of contents: «سوال ۱ ........ ۳», "Q5 (a) …… 7". Its headings and labels are not the answers'
+# (a PDF or Markdown report keeps it as text; Word's own contents table is skipped by read_docx).
+_CONTENTS_LINE = re.compile(r"(?:\.{4,}|…{2,}|_{4,}|(?:\.\s){4,}|·{4,})\s*\d{1,3}\s*$")
 
 
 @dataclass
@@ -155,7 +158,7 @@ def segment(blocks: list[Block], markers: dict[str, list[re.Pattern[str]]], defa
     Text before any heading is the preamble (title page, name), or, when the file's
     name says which question it answers (Q5.pdf, HW4_Q7.ipynb), that question.
     """
-    pieces = _split_headings(blocks)
+    pieces = _split_headings([b for b in blocks if not _CONTENTS_LINE.search(normalize_text(b.text))])
     headed = {f"q{n:02d}" for n, _ in (p[1] for p in pieces if p[1] is not None)}
     questions: dict[str, Question] = {}
     preamble: list[Block] = []

@@ -138,3 +138,41 @@ def test_the_draft_sheet_reads_back_with_the_same_answers(seed_folder: Path, tmp
         assert sheet.text(dotted).strip() == fields[dotted].text.strip()
     again = CliRunner().invoke(main, ["extract", str(seed_folder), "-o", str(target)])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_a_short_pdf_for_one_question_is_no_copy_of_the_word_report(tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    from tests.reports.builders import write_pdf
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "reports" / "docx_fa" / "Report.docx", folder / "Report.docx")
+    write_pdf(folder / "Q6_extra.pdf", "<p>سوال ششم</p><p>ه) تعداد پارامترهای قابل آموزش ۲۶۰ است.</p>")
+    result = extract(folder)
+    assert "Q6_extra.pdf" in result.read and not any("is the same report" in n.en for n in result.notes)
+
+
+def test_a_file_a_reader_fails_on_is_said_and_the_rest_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    write_docx(folder / "Report.docx", [("text", "سوال ششم"), ("text", "ج) اپسیلون جلوی تقسیم بر صفر را می‌گیرد.")])
+    (folder / "q7.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "print(1)", "outputs": null,'
+                                     ' "execution_count": 1}], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+                                     encoding="utf-8")  # fmt: skip
+    result = extract(folder)
+    assert result.fields["q06.epsilon"].text.startswith("اپسیلون")
+    assert not any("could not be read" in n.en and "Report.docx" in n.en for n in result.notes)
+
+
+def test_a_written_answer_beside_a_captioned_plot_is_read_not_sent_as_a_picture(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    answer = (
+        "ج) در تصویر زیر نمودار دقت آموزش و اعتبارسنجی را آورده‌ام. دقت آموزش تا ۹۹ درصد بالا رفت ولی دقت "
+        "اعتبارسنجی از دورهٔ پنجم ثابت ماند، یعنی مدل کمی بیش‌برازش دارد. با اضافه کردن dropout بعد از هر "
+        "بلوک کانولوشنی و pooling این فاصله کمتر شد و دقت روی دادهٔ آزمون هم بهتر شد."
+    )
+    write_docx(folder / "Report.docx", [("text", "سوال اول"), ("text", answer), ("image", None)])
+    result = extract(folder)
+    field = result.fields["q01.overfitting"]
+    assert not field.needs_reading and "بیش‌برازش" in field.text

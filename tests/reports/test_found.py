@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.reports.document import Block, Location
-from grader.reports.found_tables import find_comparison, find_layer_table
+from grader.reports.found_tables import find_comparison, find_comparison_prose, find_layer_table
 from grader.reports.found_values import (
     find_accuracy,
     find_choice,
@@ -140,3 +140,8 @@ def test_q2_comparison_table_with_a_header_row() -> None:
     assert found[("vgg16", "test_accuracy")].text == "0.78"
     assert found[("resnet50", "parameters")].text == "23,850,370"
     assert found[("vgg16", "train_count")].text == "16262"
+
+
+def test_q2_accuracies_in_prose_in_every_percent_notation() -> None:
+    found = find_comparison_prose(lines("دقت تست VGG16 برابر ۷۹٪ و ResNet50 برابر 61 percent بود."))
+    assert found[("vgg16", "test_accuracy")].text == "0.79" and found[("resnet50", "test_accuracy")].text == "0.61"

@@ -67,3 +67,12 @@ def test_a_broken_pdf_is_refused_with_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(UnreadableReport) as raised:
         read_pdf(path, "Report.pdf")
     assert "export it again" in raised.value.message.en
+
+
+def test_characters_beyond_the_basic_plane_read_whole(tmp_path: Path) -> None:
+    # Word's equation export writes math italic letters (U+1D400 on); PDFium gives each as two UTF-16 halves,
+    # in a right-to-left line low half first. A lone half would crash every later encode of the answer.
+    write_pdf(tmp_path / "r.pdf", "<p>سوال ۵</p><p>ب) رابطه: 𝑊 = 𝑥 + 2𝑝 − 𝑓 + 1 و 😀</p><p>𝑊 = 𝑥</p>")
+    texts = [b.text for b in read_pdf(tmp_path / "r.pdf", "r.pdf").blocks]
+    assert "ب) رابطه: 𝑊 = 𝑥 + 2𝑝 − 𝑓 + 1 و 😀" in texts and "𝑊 = 𝑥" in texts
+    assert all(not 0xD800 <= ord(ch) <= 0xDFFF for text in texts for ch in text)

@@ -84,3 +84,13 @@ def test_text_before_the_first_heading_is_the_preamble_or_the_files_question() -
     lines = blocks("نام: علی رضایی", "تحلیل: مدل به لبه‌ها توجه می‌کند")
     assert segment(lines, start_markers()).preamble == lines
     assert segment(lines, start_markers(), default="q07").questions["q07"].blocks == lines
+
+
+def test_a_table_of_contents_is_not_read_as_headings_and_labels() -> None:
+    seg = segment(blocks("فهرست", "سوال ۱ ........ ۳", "الف) KerasTuner ........ ۳", "ب) MNIST …… ۴", "Q5 (a) . . . . . 7",
+                         "سوال ۱", "الف)", "KerasTuner یک کتابخانه است", "ب)", "MNIST شامل ۷۰٬۰۰۰ تصویر است"),
+                  start_markers())  # fmt: skip
+    parts = seg.questions["q01"].parts
+    assert [(p.label, [b.text for b in p.blocks]) for p in parts if p.blocks] == [
+        ("a", ["KerasTuner یک کتابخانه است"]), ("b", ["MNIST شامل ۷۰٬۰۰۰ تصویر است"])]  # fmt: skip
+    assert "q05" not in seg.questions
