@@ -39,9 +39,21 @@ def _property(element: Any, holder: str, name: str, default: str) -> str:
 def _group(text: str) -> str:
     """Parenthesise a multi-symbol operand of / ^ _ so the linear form keeps its meaning."""
     text = text.strip()
-    if len(text) <= 1 or text.isalnum() or (text.startswith("(") and text.endswith(")")):
+    if len(text) <= 1 or text.isalnum() or _wrapped(text):
         return text
     return f"({text})"
+
+
+def _wrapped(text: str) -> bool:
+    """Whether the whole text is one bracketed group: "(a+b)", not "(a)+(b)"."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return True
 
 
 def linear(element: Any) -> str:

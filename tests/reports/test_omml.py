@@ -50,3 +50,9 @@ def test_nary_sum_and_function() -> None:
         + "<m:func><m:fName>" + r("max") + "</m:fName><m:e>" + r("0, z") + "</m:e></m:func>"
     )  # fmt: skip
     assert linear(_math(body)) == "∑_(i=1)^N x_imax(0, z)"
+
+
+def test_an_operand_made_of_two_bracketed_groups_is_bracketed_as_a_whole() -> None:
+    from grader.reports.omml import _group
+
+    assert _group("(a)+(b)") == "((a)+(b))" and _group("(W - F)") == "(W - F)" and _group("x+1") == "(x+1)"
