@@ -82,9 +82,15 @@ class Sandbox:
         self.scratch.mkdir()
         new_root = self._workdir / "root"  # becomes the child's whole filesystem (see confine)
         new_root.mkdir()
-        self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, new_root,
-                                                          self.run.mirrors)  # fmt: skip
-        hand_over(self.scratch, self.plan, self.run)
+        mirror_root = self._workdir / "mirrors"  # Colab's /content: not writable by the child (see confine)
+        mirror_root.mkdir(mode=0o711)
+        try:
+            self.plan: Confinement = confine.plan_confinement(self.limits, hidden, self.scratch, new_root,
+                                                              self.run.mirrors, mirror_root)  # fmt: skip
+            hand_over(self.scratch, mirror_root, self.plan, self.run)
+        except BaseException:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise
         confine.protect_parent()
         self._child = ChildProcess(self.plan, self.scratch)
         self.reports: list[UnitReport] = []

@@ -81,9 +81,12 @@ class Confinement:
     drop_to: tuple[int, int] | None = None  # (uid, gid) a root grader drops the child to
     needed: tuple[str, ...] = ()  # folders the interpreter reads, made reachable for that uid
     layers: tuple[str, ...] = ()
-    # Absolute folders notebooks write and read (Colab's /content): each is a folder of the scratch
-    # folder, mounted there. Only with namespaces; without them such paths stay missing.
+    # Absolute folders notebooks write and read (Colab's /content): each is a folder of `mirror_root`,
+    # mounted there. Only with namespaces; without them such paths stay missing. `mirror_root` is outside
+    # the scratch folder and not writable by the child: a folder the child could rename or replace by a
+    # symbolic link would be mounted, by the next child started, wherever the link points.
     mirrors: tuple[str, ...] = ()
+    mirror_root: str = ""
 
 
 _LIBC: ctypes.CDLL | None = None
@@ -195,7 +198,12 @@ def protect_parent() -> None:
 
 
 def plan_confinement(
-    limits: Limits, hidden: list[Path], scratch: Path, new_root: Path, mirrors: tuple[str, ...] = ()
+    limits: Limits,
+    hidden: list[Path],
+    scratch: Path,
+    new_root: Path,
+    mirrors: tuple[str, ...] = (),
+    mirror_root: Path | None = None,
 ) -> Confinement:
     namespaces = available_namespaces()
     layers = ["separate process", "rlimits (memory, CPU, file size, open files, processes)", "audit hooks"]
@@ -208,7 +216,7 @@ def plan_confinement(
         # Root's processes are exempt from RLIMIT_NPROC and may read anything: drop to a uid of its own.
         drop_to = _unused_uid()
         os.chown(scratch, *drop_to)
-        layers.append(f"unprivileged uid of its own ({drop_to[0]}), no capabilities")
+        layers.append("unprivileged uid of its own, no capabilities")
     elif namespaces == "user":
         layers.append("user namespace without capabilities")
     else:
@@ -226,14 +234,15 @@ def plan_confinement(
         drop_to=drop_to,
         needed=tuple(sorted(os.path.realpath(p) for p in needed)),
         layers=tuple(layers),
-        mirrors=mirrors if namespaces != "none" else (),
+        mirrors=mirrors if namespaces != "none" and mirror_root is not None else (),
+        mirror_root=str(mirror_root or ""),
     )
 
 
 def plan_to_json(plan: Confinement) -> dict[str, Any]:
     return {"limits": asdict(plan.limits), "namespaces": plan.namespaces, "hidden": list(plan.hidden),
             "scratch": plan.scratch, "new_root": plan.new_root, "drop_to": plan.drop_to,
-            "needed": list(plan.needed), "mirrors": list(plan.mirrors)}  # fmt: skip
+            "needed": list(plan.needed), "mirrors": list(plan.mirrors), "mirror_root": plan.mirror_root}  # fmt: skip
 
 
 def _mount_points() -> list[tuple[str, set[str]]]:
@@ -348,9 +357,11 @@ def apply_in_child(data: dict[str, Any], report_pid: Callable[[int], None]) -> N
             _call(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
         _fork_into_pid_namespace(report_pid)
         _call(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-        mirrors = {str(m): os.path.join(scratch, str(m).strip("/")) for m in data.get("mirrors", [])}
+        root = str(data.get("mirror_root") or "")
+        mirrors = {str(m): os.path.join(root, str(m).strip("/")) for m in data.get("mirrors", []) if root}
         for source in mirrors.values():
-            os.makedirs(source, exist_ok=True)
+            if os.path.islink(source) or not os.path.isdir(source):
+                raise OSError(f"mirror {source}: not the folder the grader made")
         _enter_minimal_root(str(data["new_root"]), [*SYSTEM_PATHS, *data["needed"], scratch], mirrors)
         for path in data["hidden"]:  # the grader's own package, where it lives inside site-packages
             if not os.path.exists(path) or path == scratch or scratch.startswith(path + "/"):

@@ -22,22 +22,31 @@ class RunSetup:
     mirrors: tuple[str, ...] = ()  # absolute folders made writable for notebooks (Colab's /content)
 
 
-def hand_over(scratch: Path, plan: Confinement, run: RunSetup) -> None:
+def hand_over(scratch: Path, mirror_root: Path, plan: Confinement, run: RunSetup) -> None:
     """Write the notebooks' data into the scratch folder: called before any student code exists to interfere.
 
-    Folders are given to the child's user (a root grader drops the child to a uid of its own), so that a
-    notebook can also save its own files beside them (a model checkpoint under /content).
+    Folders and files are given to the child's user (a root grader drops the child to a uid of its own), so
+    that a notebook can also save its own files beside them (a model checkpoint under /content) and write over
+    a file it was served (`df.to_csv` on the path it read). Colab's /content and Kaggle's /kaggle live under
+    `mirror_root`, outside the scratch folder, where the child cannot rename them (see confine.Confinement).
     """
     owner = plan.drop_to
     for mirror in plan.mirrors:
-        _folder(scratch, scratch / mirror.strip("/"), owner)
+        _folder(mirror_root, mirror_root / mirror.strip("/"), owner)
     for name, data in sorted(run.files.items()):
-        target = scratch / name
-        if scratch.resolve() not in target.resolve().parents:
-            continue  # never outside the scratch folder
-        _folder(scratch, target.parent, owner)
-        target.write_bytes(data)
-        target.chmod(0o644)
+        first = name.split("/", 1)[0]
+        base = mirror_root if "/" + first in plan.mirrors else scratch
+        try:
+            target = base / name
+            if base.resolve() not in target.resolve().parents:
+                continue  # never outside its folder
+            _folder(base, target.parent, owner)
+            target.write_bytes(data)
+            target.chmod(0o644)
+            if owner is not None:
+                os.chown(target, *owner)
+        except (OSError, ValueError):  # a path the file system refuses (a NUL byte, a name too long, a file
+            continue  # where a folder is): that notebook finds nothing there, as without the grader's data
 
 
 def _folder(scratch: Path, folder: Path, owner: tuple[int, int] | None) -> None:

@@ -151,3 +151,33 @@ def test_two_children_running_at_once_do_not_share_a_thread_budget(sandbox_for) 
 
 def box_uid(box: Sandbox) -> int:
     return int(box.call(function(box, "uid")).value)
+
+
+def test_colab_content_cannot_be_pointed_elsewhere_for_the_next_child(sandbox_for) -> None:  # type: ignore[no-untyped-def]
+    # The attack: replace the folder mounted at /content by a link to the grader's files, then die, so that
+    # the child started next mounts the link's target. /content's source lives outside the child's reach.
+    from grader.sandbox.run_setup import RunSetup
+
+    target = str(Path(grader.__file__).parent)
+    source = ("import os\n"
+              f"TARGET = {target!r}\n"
+              "def attack():\n"
+              "    here = os.getcwd()\n"
+              "    for name in ('content', 'mirrors'):\n"
+              "        try:\n"
+              "            os.rename(os.path.join(here, name), os.path.join(here, 'moved_' + name))\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "        try:\n"
+              "            os.symlink(TARGET, os.path.join(here, name))\n"
+              "        except OSError:\n"
+              "            pass\n"
+              "    os._exit(0)\n\n"
+              "def seen():\n    return sorted(os.listdir('/content'))\n")  # fmt: skip
+    box = sandbox_for(unit(source), run=RunSetup(mirrors=("/content",)))
+    if "/content" not in box.plan.mirrors:
+        pytest.skip("no mount namespace here: /content is not provided at all")
+    with pytest.raises(StudentCodeFailure):
+        box.call(function(box, "attack"))
+    listing = box.call(function(box, "seen")).value  # a fresh child
+    assert "engine.py" not in listing and "checks" not in listing
