@@ -86,6 +86,8 @@ FIXTURE_SCORES = {
     "narrow_first_layer": (1, 1, ["88.", "full credit"]),
     "tiny_learning_rate": (0, 1, ["does not really learn", "learning rate is not tiny"]),
     "dense_only": (1, 0, ["No conv layer anywhere in your space: not a CNN"]),
+    # np.mean patched to 1.0 in the child: the score is computed by the grader, from the predicted classes
+    "patches_its_score": (0, 1, ["does not really learn"]),
     "optional_conv": (1, 0.75, ["the default and smallest models of your space have no conv layer: not a CNN there"]),
 }
 
