@@ -252,7 +252,11 @@ def grade(
             notes += [SubmissionNote("data", n) for n in run.notes]
             limits = Limits(memory_bytes=options.memory_bytes)
             if running:
-                limits = dataclasses.replace(limits, file_bytes=options.budget.file_bytes,
+                # CPU seconds stay a backstop: every notebook's wall-clock limit, on the child's two TensorFlow
+                # threads (sandbox/child_process.py), with room for the probes after them.
+                notebooks = sum(1 for u in units if u.mode == "execute")
+                cpu = int(2 * options.budget.notebook_seconds * notebooks + 600)
+                limits = dataclasses.replace(limits, file_bytes=options.budget.file_bytes, cpu_seconds=max(600, cpu),
                                              memory_bytes=max(options.memory_bytes, options.budget.memory_bytes))  # fmt: skip
             sandbox = Sandbox(units, hidden=protected_paths(root), limits=limits, call_timeout=options.call_timeout,
                               load_timeout=options.load_timeout, run=run.setup)  # fmt: skip

@@ -10,7 +10,7 @@ digits) under the name Keras asks for, the key's synthetic gas sheet as every
 .xlsx/.csv path of a Q3 notebook, and a small GRAZPEDWRI-DX stand-in
 (dataset.csv + images/) wherever a Q2 notebook reads its CSV, its image
 folder or a zip it unpacks. Colab paths live under /content, which the sandbox
-provides (confine.MIRRORS); other absolute paths cannot be served, and the
+provides (MIRRORS below); other absolute paths cannot be served, and the
 note says so.
 """
 
@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from grader.results import Bilingual
+from grader.sandbox import confine
 from grader.submission import Unit
 
 MIRRORS = ("/content", "/kaggle")  # absolute roots the sandbox makes writable (Colab, Kaggle)
@@ -44,6 +45,7 @@ class DataPlan:
     files: dict[str, bytes] = field(default_factory=dict)  # path relative to the scratch folder -> bytes
     keras: dict[str, str] = field(default_factory=dict)  # the name Keras' get_file asks for -> scratch path
     notes: list[Bilingual] = field(default_factory=list)
+    served: dict[str, set[str]] = field(default_factory=dict)  # notebook -> the paths served to it
 
 
 def _strings(unit: Unit) -> list[str]:
@@ -60,7 +62,9 @@ def _strings(unit: Unit) -> list[str]:
 def _place(path: str) -> str | None:
     """Where a path the notebook uses lives in the scratch folder; None when it cannot be served."""
     pure = PurePosixPath(path.strip())
-    if not str(pure) or ".." in pure.parts:
+    if not str(pure) or ".." in pure.parts or "\x00" in path or path.startswith("~"):
+        return None
+    if len(str(pure)) > 512 or any(len(part.encode()) > 200 for part in pure.parts):
         return None
     if pure.is_absolute():
         if not any(str(pure) == root or str(pure).startswith(root + "/") for root in MIRRORS):
@@ -120,7 +124,7 @@ def plan(units: list[Unit], mnist: Path | None = None) -> DataPlan:
             result.files["datasets/mnist.npz"], source = _mnist(mnist)
             result.keras["mnist.npz"] = "datasets/mnist.npz"
             result.notes.append(Bilingual(f"keras.datasets.mnist is served offline: {source}",
-                                          f"keras.datasets.mnist بدون اینترنت از این داده داده شد: {source}"))  # fmt: skip
+                                          f"keras.datasets.mnist بدون اینترنت از این منبع تأمین شد: {source}"))  # fmt: skip
         except (ImportError, OSError, ValueError) as error:
             result.notes.append(Bilingual(f"no offline MNIST could be prepared ({error})",
                                           f"دادهٔ MNIST برای اجرای بدون اینترنت آماده نشد ({error})"))  # fmt: skip
@@ -142,7 +146,9 @@ def plan(units: list[Unit], mnist: Path | None = None) -> DataPlan:
                     _serve(result, unit, str(PurePosixPath(text).parent), _standin, "dataset")
                 elif lowered.endswith(".zip"):
                     _serve(result, unit, text, lambda: {"": _zip(_standin())}, "archive")
-                elif (re.search(r"grazpedwri|wrist|fracture", lowered) and "/" in text) or lowered.endswith("dataset"):
+                elif (re.search(r"grazpedwri|wrist|fracture", lowered) or lowered.endswith("dataset")) and (
+                    "/" in text or lowered == "dataset"
+                ):  # a path, not a sentence or "tf.data.Dataset"
                     _serve(result, unit, text, _standin, "dataset")  # the folder the dataset is unpacked to
             for match in _UNZIP.finditer(source.replace("# ", "")):
                 target = re.search(r"-d\s+['\"]?([^\s'\"]+)", match.group("args"))
@@ -159,12 +165,22 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+MAX_SERVED = 16  # places per notebook: a real one reads its data from one to three; more is noise or an attack
+_WHAT_FA = {"dataset": "دادهٔ جایگزین", "sheet": "جدول داده", "archive": "فایل فشرده"}
+
+
 def _serve(result: DataPlan, unit: Unit, path: str, make: object, what: str, csv_name: str | None = None) -> None:
+    served = result.served.setdefault(unit.file, set())
+    if path in served or len(served) >= MAX_SERVED:
+        return
+    served.add(path)
     place = _place(path) if path not in ("", ".") else "."
     if place is None:
         result.notes.append(Bilingual(
-            f"{unit.file} reads {path}: only relative paths and Colab's /content can be served offline",
-            f"{unit.file} فایل {path} را می‌خواند: فقط مسیرهای نسبی و ‎/content‎ کولب را می‌توان بدون اینترنت داد"))  # fmt: skip
+            f"{unit.file} reads {path}: only relative paths, Colab's /content and Kaggle's /kaggle can be served "
+            "offline",
+            f"{unit.file} مسیر {path} را می‌خواند: فقط مسیرهای نسبی، ‎/content‎ کولب و ‎/kaggle‎ کگل را می‌توان بدون "
+            "اینترنت فراهم کرد"))  # fmt: skip
         return
     files = make()  # type: ignore[operator]
     for name, data in files.items():
@@ -173,7 +189,15 @@ def _serve(result: DataPlan, unit: Unit, path: str, make: object, what: str, csv
         target = str(PurePosixPath(place) / name) if name else place
         target = target.lstrip("./") if target.startswith("./") else target
         result.files.setdefault(target, data)
+    if confine.available_namespaces() == "none" and place.split("/", 1)[0] in ("content", "kaggle"):
+        message = Bilingual(f"{unit.file} reads {path}: /content and /kaggle cannot be provided on this machine (no "
+                            "mount namespaces), so the notebook does not find its data there",
+                            f"{unit.file} مسیر {path} را می‌خواند: روی این ماشین ‎/content‎ و ‎/kaggle‎ فراهم نمی‌شود "
+                            "(namespace ندارد)، پس نوت‌بوک داده‌اش را آنجا پیدا نمی‌کند")  # fmt: skip
+        if message not in result.notes:
+            result.notes.append(message)
+        return
     message = Bilingual(f"{unit.file}: the grader's {what} was put at {path}",
-                        f"{unit.file}: {what} تصحیح‌گر در مسیر {path} قرار داده شد")  # fmt: skip
+                        f"{unit.file}: {_WHAT_FA.get(what, what)} تصحیح‌گر در مسیر {path} قرار داده شد")  # fmt: skip
     if message not in result.notes:
         result.notes.append(message)

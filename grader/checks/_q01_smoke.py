@@ -92,9 +92,11 @@ def scored(result: dict[str, Any], labels: np.ndarray) -> dict[str, Any]:
             return 0.0
         return float(np.mean(np.asarray(predicted) == labels))
 
-    return {**{k: v for k, v in result.items() if not k.endswith("predicted")},
-            "accuracy": accuracy(result.get("predicted")) or 0.0,
-            "batch_statistics_accuracy": accuracy(result.get("batch_statistics_predicted"))}
+    return {
+        **{k: v for k, v in result.items() if not k.endswith("predicted")},
+        "accuracy": accuracy(result.get("predicted")) or 0.0,
+        "batch_statistics_accuracy": accuracy(result.get("batch_statistics_predicted")),
+    }
 
 
 def smoke_train(ctx: QuestionContext, builder: Builder, values: dict[str, Any], which: str) -> dict[str, Any]:

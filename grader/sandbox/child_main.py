@@ -175,11 +175,11 @@ class Runner:
         started = time.perf_counter()
         outer = budget.ACTIVE
         budget.ACTIVE = request["mode"] != "definitions"  # the student's own training runs under the budget
-        if request["mode"] == "execute" and "keras" in sys.modules and timed:
-            # A fresh kernel per notebook, as in Colab: layer names start again at conv2d, not where the
-            # notebook run before left them (the names a student hard-codes, like "conv2d_2").
-            sys.modules["keras"].backend.clear_session(free_memory=False)
         try:
+            if request["mode"] == "execute" and "keras" in sys.modules and timed:
+                # A fresh kernel per notebook, as in Colab: layer names start again at conv2d, not where the
+                # notebook run before left them (the names a student hard-codes, like "conv2d_2").
+                sys.modules["keras"].backend.clear_session(free_memory=False)
             for cell in request["cells"]:
                 limit = self.cell_seconds if timed and request["mode"] == "execute" else 0.0
                 cells.append(self._exec_cell(module, str(request["file"]), cell, request["mode"], limit))
@@ -209,8 +209,8 @@ class Runner:
         writer = CappedWriter()
         saved = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = writer
-        if limit:
-            signal.setitimer(signal.ITIMER_REAL, limit)
+        if limit:  # again every second until cleared: a bare `except:` around a fit cannot swallow the limit
+            signal.setitimer(signal.ITIMER_REAL, limit, 1.0)
         try:
             for node in tree.body:
                 if (mode == "definitions" or report.get("timed_out")) and not is_definition(node):
@@ -220,10 +220,14 @@ class Runner:
                     code = compile(ast.Module(body=[node], type_ignores=[]), label, "exec")
                     exec(code, module.__dict__)
                 except CellTimeout:
+                    if not limit:
+                        raise  # the limit of the cell that imported this module: that cell stops
                     report["timed_out"] = limit
                 except BaseException as error:
                     report["errors"].append(_describe_error(error, node.lineno))
         except CellTimeout:  # the alarm rang between two statements
+            if not limit:
+                raise
             report["timed_out"] = limit
         finally:
             if limit:

@@ -63,7 +63,7 @@ _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}  # syscall numbers (
 @dataclass(frozen=True)
 class Limits:
     memory_bytes: int = 2 * 1024**3
-    cpu_seconds: int = 600  # a backstop; the per-call wall-clock timeout acts first
+    cpu_seconds: int = 600  # a backstop; the wall-clock limits (per call, cell, notebook) act first
     file_bytes: int = 64 * 1024**2
     open_files: int = 256
     processes: int = 64  # threads count too (Linux)
