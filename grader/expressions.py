@@ -11,6 +11,7 @@ objects directly. The same parser evaluates a student's unworked arithmetic
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,14 @@ _BRACKETS = str.maketrans({"⌊": "floor(", "⌋": ")", "⌈": "ceil(", "⌉": "
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]+)|(\*\*|//|[-+*/^()=×÷]))")
 _MAX_LENGTH = 200
 _MAX_EXPONENT = 64
+_MAX_DIGITS = 400  # a number written with powers may not grow past this many digits: ((10^64)^64)^64 never ends
+
+
+def _digits(value: sympy.Expr) -> float:
+    """About how many decimal digits a rational number has (0 for anything else: a symbol's size is unknown)."""
+    if not value.is_Rational or value == 0:
+        return 0.0
+    return max(math.log10(abs(int(value.p))), math.log10(int(value.q)), 1.0)
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,8 @@ class _Parser:
             exponent = self.unary()
             if exponent.is_number and abs(exponent) > _MAX_EXPONENT:  # 2 ** 99999999 would never finish
                 raise _problem(self.text, "the exponent is too large", "توان بیش از حد بزرگ است")
+            if exponent.is_number and _digits(base) * abs(float(exponent)) > _MAX_DIGITS:
+                raise _problem(self.text, "the number is too large", "عدد بیش از حد بزرگ است")
             return sympy.Pow(base, exponent)
         return base
 
@@ -195,6 +206,8 @@ def solve_for(relation: Relation, symbol: sympy.Symbol) -> list[sympy.Expr]:
 # -- numbers written as unworked arithmetic -------------------------------------------------------
 _TIMES_X = re.compile(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])")
 _ARITHMETIC = re.compile(r"^[\d\s()+\-*/^.×÷·−–]+$")
+_ANSWER_THEN_WORKING = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(\(.*)$")
+_NUMBER_BEFORE_BRACKET = re.compile(r"\d\s*\(")
 
 
 def _balanced(body: str) -> str:
@@ -221,6 +234,15 @@ def evaluate_arithmetic(text: str) -> sympy.Rational | None:
     body = _TIMES_X.sub("*", normalize_digits(text).strip().strip("«»\"'`"))
     if not body or len(body) > _MAX_LENGTH or not _ARITHMETIC.match(body) or not re.search(r"\d", body):
         return None
+    answer_then_working = _ANSWER_THEN_WORKING.match(body)
+    if answer_then_working:
+        # "260 (200 + 20 + 40)" is an answer followed by its working, never 260 × 260: the number counts when
+        # the working agrees with it; otherwise the text says two things and is not read as one value.
+        stated, working = answer_then_working.groups()
+        worked = evaluate_arithmetic(working)
+        return sympy.Rational(stated) if worked is not None and worked == sympy.Rational(stated) else None
+    if _NUMBER_BEFORE_BRACKET.search(body):
+        return None  # "2 (3 + 1)": a number beside a bracket is no product a student writes in a count
     if not re.search(r"[-+*/^×÷·−–]", body.strip("()")):
         return None  # a bare number is not arithmetic
     try:

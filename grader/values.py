@@ -50,7 +50,7 @@ _NOT_APPLICABLE_PHRASES = re.compile(
 )
 # A layer with no weights, said in words: «پارامتر ندارد», «صفر», «هیچ», "no parameters".
 _NO_PARAMETERS = re.compile(
-    r"^(?:هیچ|هیچی|zero)$|پارامتر\w*\s*(?:ی\s*)?(?:ندارد|نداره|نداریم)|بدون\s*پارامتر|"
+    r"^(?:هیچ|هیچی|zero)$|پارامتر\w*\s*(?:ی\s*)?(?:وجود\s*)?(?:ندارد|نداره|نداریم)|بدون\s*پارامتر|"
     r"no\s*(?:trainable\s*)?(?:parameters|params|weights)|has\s*no\s*(?:parameters|weights)"
 )
 
@@ -129,9 +129,16 @@ _EMBEDDED_SHAPE = re.compile(
 )
 
 
+_LEADING_SHAPE = re.compile(
+    r"^\s*[(\[]?\s*(?:none\s*,\s*)?\d{1,4}\s*(?:,|،|x|X|×|\*)\s*\d{1,4}\s*(?:,|،|x|X|×|\*)\s*\d{1,4}", re.IGNORECASE
+)
+
+
 def parse_shape(text: str) -> tuple[int, ...] | NotApplicable:
     """'(124, 124, 32)', '124x124x32', '124×124×32', '[None, 124, 124, 32]', '۱۲۴×۱۲۴×۳۲', or n/a."""
-    if is_not_applicable(text):
+    if is_not_applicable(text) and not _LEADING_SHAPE.match(normalize_digits(text)):
+        # "n/a: the 2×2×64 input is smaller than the 3×3 filter" says n/a; a field that opens with a shape
+        # ("(62, 62, 32); pooling that does not exist here...") answers with the shape.
         return NotApplicable(text.strip())
     body = normalize_digits(text).strip()
     body = body.strip("()[]{} ")
@@ -158,6 +165,11 @@ def parse_int_or_na(text: str) -> int | NotApplicable:
     if _NO_PARAMETERS.search(normalize_text(text).strip(" .!")):
         return 0
     if is_not_applicable(text):
+        if re.match(r"\s*\d", normalize_digits(text)):  # "1792; the pooling after it is not possible": 1792
+            try:
+                return parse_int(text)
+            except ValueProblem:
+                pass
         return NotApplicable(text.strip())
     return parse_int(text)
 

@@ -72,6 +72,22 @@ def test_unworked_arithmetic(text: str, value: int) -> None:
     assert evaluate_arithmetic(text) == value
 
 
+@pytest.mark.parametrize(("text", "value"), [("260 (200 + 20 + 40)", 260), ("1792 (27+1)*64", 1792), ("(3+1)(2)", 8)])
+def test_an_answer_followed_by_its_working_is_the_answer(text: str, value: int) -> None:
+    # Never 260 × 260: a number written before its bracketed working is the answer, not a product.
+    assert evaluate_arithmetic(text) == value
+
+
+@pytest.mark.parametrize("text", ["260 (200 + 20 + 30)", "64(3×3×3+1)", "2 (3+1)"])
+def test_a_number_beside_a_bracket_that_disagrees_is_no_value(text: str) -> None:
+    assert evaluate_arithmetic(text) is None
+
+
+@pytest.mark.parametrize("text", ["((10^64)^64)^64", "10^64^64", "(10^100)^64"])
+def test_powers_that_would_never_finish_are_refused_at_once(text: str) -> None:
+    assert evaluate_arithmetic(text) is None
+
+
 @pytest.mark.parametrize("text", ["260", "3 + f", "__import__('os')", "2 ** 99999999", "1/0", "x", ""])
 def test_anything_but_plain_arithmetic_is_no_number(text: str) -> None:
     assert evaluate_arithmetic(text) is None

@@ -111,7 +111,17 @@ def test_a_layer_that_cannot_be_applied_said_in_words(text: str) -> None:
     assert isinstance(parse_int_or_na(text), NotApplicable)
 
 
-@pytest.mark.parametrize("text", ["پارامتر ندارد", "بدون پارامتر", "صفر", "هیچ", "no parameters", "0"])
+def test_a_value_given_first_wins_over_a_phrase_in_its_explanation() -> None:
+    assert parse_shape("(62, 62, 32) — pooling is not possible here") == (62, 62, 32)
+    assert parse_int_or_na("1792; the pooling after it is not possible") == 1792
+    # a phrase with the sizes that explain it stays "cannot be applied"
+    assert isinstance(parse_shape("ورودی 2×2×64 از فیلتر 3×3 کوچک‌تر است؛ قابل اعمال نیست"), NotApplicable)
+    assert isinstance(parse_int_or_na("3x3 filter on a 2x2 input: not possible"), NotApplicable)
+
+
+@pytest.mark.parametrize(
+    "text", ["پارامتر ندارد", "پارامتری وجود ندارد", "بدون پارامتر", "صفر", "هیچ", "no parameters", "0"]
+)
 def test_no_parameters_said_in_words_is_zero(text: str) -> None:
     assert parse_int_or_na(text) == 0
 
