@@ -13,10 +13,10 @@ from fractions import Fraction
 from typing import Any
 
 from grader import answers
-from grader.context import QuestionContext, part_text
+from grader.context import MAX_WRITTEN, QuestionContext, part_text
 from grader.registry import Verdict
 from grader.results import Bilingual
-from grader.statements import statement_texts
+from grader.statements import read_statements, statement_texts
 from grader.written import load_rubric, mark
 
 
@@ -28,7 +28,8 @@ def grade_statements(ctx: QuestionContext, chosen: frozenset[int]) -> Verdict:
     if unknown:
         return Verdict(Fraction(0), Bilingual(f"there are only statements 1, 2 and 3 (not {unknown})",
                                               f"فقط عبارت‌های ۱، ۲ و ۳ وجود دارند (نه {unknown})"))  # fmt: skip
-    reasons = statement_texts(part_text(ctx, "q06.statements_reason") or ctx.sheet.text("q06.true_statements"))
+    reasons_text = part_text(ctx, "q06.statements_reason") or ctx.sheet.text("q06.true_statements")
+    reasons = statement_texts(reasons_text[:MAX_WRITTEN])
     earned = Fraction(0)
     notes_en: list[str] = []
     notes_fa: list[str] = []
@@ -54,7 +55,14 @@ def grade_statements(ctx: QuestionContext, chosen: frozenset[int]) -> Verdict:
             notes_fa.append(f"عبارت {number} {truth_fa} است{extra_fa}")
     feedback = Bilingual(f"{float(earned):g} of 3 statements classified acceptably: " + "; ".join(notes_en) + ".",
                          f"{float(earned):g} عبارت از ۳ عبارت قابل‌قبول تشخیص داده شد: " + "؛ ".join(notes_fa) + ".")  # fmt: skip
-    return Verdict(earned / 3, feedback, manual_review=earned < 3)
+    reading = read_statements(ctx.sheet.text("q06.true_statements")[:MAX_WRITTEN])
+    unread = reading.missing if reading is not None else ()
+    if unread:  # graded as "not called true"; the answer may say more than the reader understood
+        listed = ", ".join(str(n) for n in unread)
+        feedback = Bilingual.join([feedback, Bilingual(
+            f"No verdict was read for statement(s) {listed}: counted as not called true; a TA should check.",
+            f"برای عبارت {listed} حکمی خوانده نشد: «درست‌نامیده‌نشده» حساب شد؛ دستیار آموزشی باید بررسی کند.")], sep=" ")  # fmt: skip
+    return Verdict(earned / 3, feedback, manual_review=earned < 3 or bool(unread))
 
 
 def _argued(number: int, reason: str) -> Fraction:
@@ -66,7 +74,7 @@ def _argued(number: int, reason: str) -> Fraction:
 
 def grade_trainable_params(ctx: QuestionContext, value: int) -> Verdict:
     policy: dict[str, Any] = answers.load("q06")["trainable_params"]
-    working_text = part_text(ctx, "q06.trainable_params_reason")
+    working_text = part_text(ctx, "q06.trainable_params_reason")[:MAX_WRITTEN]
     working = mark(working_text, load_rubric("q06", "trainable_params_working")) if working_text.strip() else None
     found = {e.idea.id for e in working.found} if working else set()
     entry = next((e for e in policy["values"] if int(e["value"]) == value), None)

@@ -9,7 +9,7 @@ import sympy
 
 from grader import answers
 from grader.answer_sheet import Given, Invalid, Missing
-from grader.context import NOT_ANSWERED, QuestionContext, sheet_verdict
+from grader.context import MAX_WRITTEN, NOT_ANSWERED, QuestionContext, sheet_verdict
 from grader.expressions import SYMBOLS, Relation, find_relation, solve_for
 from grader.registry import Verdict, check
 from grader.results import Bilingual
@@ -178,7 +178,7 @@ def padding_relation_check(ctx: QuestionContext) -> Verdict:
     """The relation, symbolically; an answer with no relation of f is read as words (rubric padding_words)."""
     answer = ctx.sheet.get("q05.padding", find_relation)
     if isinstance(answer, Invalid):
-        text = ctx.sheet.text("q05.padding")
+        text = ctx.sheet.text("q05.padding")[:MAX_WRITTEN]
         marking = mark(text, load_rubric("q05", "padding_words")) if text.strip() else None
         if marking is not None and marking.points > 0:
             note = Bilingual("No relation of f was found, so the answer was read as words: ",

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from grader.results import Status
+from grader.written import load_rubric, mark
 from tests.helpers import FIXTURES, SUBMISSIONS, grade_folder, statuses
 
 B_CHECKS = ("q06.b_train_output", "q06.b_moving_stats", "q06.b_test_mode", "q06.b_shapes", "q06.b_epsilon",
@@ -209,6 +210,11 @@ def test_statement_3_is_ambiguous_and_either_verdict_earns_its_point(tmp_path: P
     assert check.score == score  # type: ignore[attr-defined]
 
 
+def test_a_statement_given_no_verdict_goes_to_a_ta(tmp_path: Path) -> None:
+    check = _q06(tmp_path, '  true_statements: "عبارت اول غلط است، چون هر دسته کندتر می‌شود."\n')["q06.a_statements"]
+    assert check.manual_review and "No verdict was read for statement(s) 2, 3" in check.feedback.en  # type: ignore[attr-defined]
+
+
 def test_a_wrong_verdict_argued_from_a_true_observation_earns_a_quarter(tmp_path: Path) -> None:
     reason = ("عبارت اول نادرست است. عبارت دوم نادرست است، چون بعد از نرمال‌سازی گاما و بتا دوباره هر بعد را با "
               "مقیاس دلخواه برمی‌گردانند. عبارت سوم درست است.")  # fmt: skip
@@ -236,3 +242,21 @@ def test_a_huge_written_answer_is_read_up_to_a_limit_and_sent_to_a_ta(tmp_path: 
     check = _q06(tmp_path, f'  epsilon: "{answer}"\n')["q06.c_epsilon"]
     assert check.score == 4 and check.manual_review  # type: ignore[attr-defined]
     assert "Only the first 50,000 characters were read" in check.feedback.en  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "به لطف اپسیلون مشکل تقسیم بر صفر پیش نمی‌آید، اما میانگین دسته برابر خود نمونه است و x − μ = 0 می‌شود، "
+        "پس خروجی لایه همیشه beta است.",
+        "Epsilon means there is no problem of division by zero, but x − μ = 0, so the output always equals beta.",
+    ],
+)
+def test_no_problem_with_the_division_is_no_claim_that_batch_size_one_is_harmless(text: str) -> None:
+    marking = mark(text, load_rubric("q06", "batch_size_one"))
+    assert not marking.wrong and marking.points == 2.5, marking.feedback().en
+
+
+def test_saying_batch_size_one_is_harmless_costs_the_point() -> None:
+    marking = mark("با اندازهٔ دستهٔ یک هیچ مشکلی پیش نمی‌آید.", load_rubric("q06", "batch_size_one"))
+    assert [e.idea.id for e in marking.wrong] == ["no_problem"] and marking.points == 0
