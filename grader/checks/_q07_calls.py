@@ -258,6 +258,8 @@ def _run(ctx: QuestionContext, function: GradcamFunction, flavour: str, zero_hea
                 try:
                     maps = call(encoded, names, convention, layer_object)
                 except StudentCodeFailure as failure:
+                    if failure.kind == "timeout":
+                        raise  # another convention would wait as long again, up to a dozen times
                     first_failure = first_failure or failure
                     requested = _missing_layer(failure)
                     resolved = _names_for(requested, ctx) if requested and names == DEFAULT_NAMES else None
@@ -269,7 +271,9 @@ def _run(ctx: QuestionContext, function: GradcamFunction, flavour: str, zero_hea
                     notes.append(note)
                     try:
                         maps = call(encoded, names, convention, layer_object)
-                    except StudentCodeFailure:
+                    except StudentCodeFailure as retried:
+                        if retried.kind == "timeout":
+                            raise
                         break
                 if maps.ndim == 3 and len(maps) == len(labels):
                     if convention != _conventions(function)[0] or convention == "one_batched":

@@ -65,3 +65,30 @@ def test_target_layer_answers(submission) -> None:  # type: ignore[no-untyped-de
         verdicts[name] = (check.score, check.manual_review)
     assert verdicts == {"conv2d_2": (1, False), "conv2d_5": (1, False), "conv2d": (0, False),
                         "flatten": (0, False), "my_layer": (0.5, True)}  # fmt: skip
+
+
+def test_a_gradcam_call_that_times_out_is_not_retried_under_every_convention(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each retry of a hanging function waits its whole time limit again: one timeout ends the search.
+    from grader.checks import _q07_calls
+    from grader.results import Bilingual
+    from grader.sandbox.failures import StudentCodeFailure
+
+    real_probe, real_run = _q07_calls.probe, _q07_calls._run
+    counts = {"gradcam_calls": 0, "searches": 0}
+
+    def hanging_probe(ctx, function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if function != "run_gradcam":
+            return real_probe(ctx, function, *args, **kwargs)
+        counts["gradcam_calls"] += 1
+        raise StudentCodeFailure("timeout", Bilingual("did not finish within 1 s", "در ۱ ثانیه تمام نشد"))
+
+    def counted_run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        counts["searches"] += 1
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(_q07_calls, "probe", hanging_probe)
+    monkeypatch.setattr(_q07_calls, "_run", counted_run)
+    report = grade_folder(FIXTURES / "q07_bugs" / "softmax_score", only=("q07",))
+    assert counts["searches"] >= 1 and counts["gradcam_calls"] == counts["searches"]
+    functional = next(c for c in report.question("q07").checks if c.check_id == "q07.gradcam_functional")
+    assert functional.score == 0 and "did not finish within" in functional.feedback.en
