@@ -87,10 +87,10 @@ def search_space(ctx: QuestionContext) -> Verdict:
             within = True  # no hidden dense layer: no width to exceed
         else:
             within = 0 < shape[key] <= LIMITS[key] if key != "dense_layers" else shape[key] <= LIMITS[key]
-        if key == "conv_layers" and conv_less:
-            within = False  # the largest model is within the limit, but part of the space is not a CNN
-        fraction += Fraction(1, 4) * within
-        mark = "within" if within or key == "conv_layers" else "OVER"
+        # The largest model may be within the limit while part of the space is not a CNN: no credit, said below.
+        credited = within and not (key == "conv_layers" and conv_less)
+        fraction += Fraction(1, 4) * credited
+        mark = "within" if within else "OVER"
         lines_en.append(f"{shape[key]} {en} ({mark} the limit {LIMITS[key]})")
         lines_fa.append(f"{shape[key]} {fa} ({'در محدودهٔ' if mark == 'within' else 'بیش از'} سقف {LIMITS[key]})")
     text = _cat(Bilingual(f"{source.en}: ", f"{source.fa}: "),

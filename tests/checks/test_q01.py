@@ -80,3 +80,22 @@ def test_a_hypermodel_made_only_in_a_notebook_cell_is_graded_through_the_instanc
     alone, _ = grade(folder, Options(only=frozenset({"q01"}), run_notebooks="never"))
     builds = next(c for c in alone.question("q01").checks if c.check_id == "q01.c_builds_everywhere")
     assert builds.status.value != "passed" and "TunableCNN" in builds.feedback.en
+
+
+def test_too_many_conv_layers_are_said_to_be_over_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "hw4_q1.py").write_text(
+        "from tensorflow import keras\n"
+        "from tensorflow.keras import layers\n\n\n"
+        "def build_model(hp):\n"
+        "    model = keras.Sequential([keras.Input(shape=(28, 28, 1))])\n"
+        "    for i in range(hp.Int('conv_layers', 1, 7)):\n"
+        "        model.add(layers.Conv2D(32, 3, padding='same', activation='relu'))\n"
+        "    model.add(layers.Flatten())\n"
+        "    model.add(layers.Dense(10, activation='softmax'))\n"
+        "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+        "    return model\n",
+        encoding="utf-8",
+    )
+    report = grade_folder(tmp_path, only=("q01",))
+    space = next(c for c in report.question("q01").checks if c.check_id == "q01.c_search_space")
+    assert "7 conv layers (OVER the limit 5)" in space.feedback.en and space.score < space.max_score
