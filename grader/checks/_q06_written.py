@@ -90,7 +90,8 @@ def grade_trainable_params(ctx: QuestionContext, value: int) -> Verdict:
     elif entry.get("unless") and entry["unless"] in found:
         credit = Fraction(str(entry["then"]))
         notes.append(Bilingual(entry["then_en"], entry["then_fa"]))
-    if "breakdown" not in found:
+    if "breakdown" not in found and credit == Fraction(str(entry["credit"])):
+        # Not after a reduction above: a missing reason for 240 is that missing working, charged once.
         credit *= Fraction(str(policy["without_working"]))
         notes.append(Bilingual("no working shown (how the count was reached), as the question asks",
                                "روند شمارش (چگونه به این عدد رسیدید) نوشته نشده است، در حالی که سؤال آن را خواسته"))  # fmt: skip
