@@ -34,7 +34,7 @@ from typing import Any
 
 import grader
 from grader.corrections import load as load_corrections
-from grader.engine import Options, grade
+from grader.engine import Budget, Options, grade
 from grader.overrides import apply as apply_overrides
 from grader.overrides import load as load_overrides
 from grader.render import json_out
@@ -301,10 +301,25 @@ def write_manifest(results_dir: Path, students: list[Student], options: Options,
     manifest = {"schema": "hw4-grader/class/v1", "gradebook": str(gradebook.resolve()),
                 "overrides": str(overrides.resolve()) if overrides else None,
                 "corrections": str(corrections.resolve()) if corrections else None,
-                "options": {"only": sorted(options.only), "call_timeout": options.call_timeout,
-                            "load_timeout": options.load_timeout, "memory_bytes": options.memory_bytes},
+                "options": options_record(options),
                 "students": [{"id": s.id, "source": str(s.source.resolve())} for s in students]}  # fmt: skip
     _write_atomic(results_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def options_record(options: Options) -> dict[str, Any]:
+    """Every option that decides a student's results (and so the cache key), as the manifest keeps them."""
+    return {"only": sorted(options.only), "call_timeout": options.call_timeout, "load_timeout": options.load_timeout,
+            "memory_bytes": options.memory_bytes, "run_notebooks": options.run_notebooks,
+            "budget": dataclasses.asdict(options.budget), "mnist": str(options.mnist) if options.mnist else None}  # fmt: skip
+
+
+def options_from_record(record: dict[str, Any]) -> Options:
+    """The options a class was graded with, from its manifest (one written before notebooks ran: the defaults)."""
+    budget = record.get("budget")
+    return Options(frozenset(record["only"]), float(record["call_timeout"]), float(record["load_timeout"]),
+                   int(record["memory_bytes"]), run_notebooks=str(record.get("run_notebooks", "auto")),
+                   budget=Budget(**budget) if isinstance(budget, dict) else Budget(),
+                   mnist=Path(record["mnist"]) if record.get("mnist") else None)  # fmt: skip
 
 
 def default_results_dir(gradebook: Path) -> Path:

@@ -108,8 +108,8 @@ def main() -> None:
               help="Language of the PDF report.")  # fmt: skip
 @click.option("--pdf-reports", is_flag=True, help="With --gradebook: also write every student's PDF report.")
 @click.option("--notebooks", type=click.Choice(["run", "definitions"]), default="run", show_default=True,
-              help="Run notebooks top to bottom as the student did (under the budget below), or load only their "
-                   "definitions.")  # fmt: skip
+              help="Run notebooks top to bottom as the student did (under the budget below; when a graded question "
+                   "reads notebook code, Q1/Q2/Q3/Q7, and TensorFlow is installed), or load only their definitions.")  # fmt: skip
 @click.option("--fit-epochs", type=int, default=Budget.epochs, show_default=True,
               help="Budget: epochs each fit() of a notebook may run.")  # fmt: skip
 @click.option("--fit-seconds", type=float, default=Budget.fit_seconds, show_default=True,

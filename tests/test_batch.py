@@ -159,3 +159,16 @@ def test_class_run_can_write_every_students_pdf_report(tmp_path: Path) -> None:
     outcome = batch.run(batch.find_students(root), ONLY_Q5, results, tmp_path / "grades.csv", pdf_lang="en")
     assert outcome.graded == ["alice"]
     assert (results / "alice.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_manifest_keeps_every_option_that_decides_the_cache_key(tmp_path: Path) -> None:
+    # The review recomputes a student's key from the manifest: an option left out would make the next class
+    # run grade every reviewed student again (or, worse, reuse results graded under other settings).
+    from grader.engine import Budget, Options
+
+    options = Options(frozenset({"q07"}), 12.0, 40.0, 3 * 1024**3, run_notebooks="never",
+                      budget=Budget(epochs=2, trials=1, cell_seconds=60.0), mnist=tmp_path / "mnist.npz")  # fmt: skip
+    record = json.loads(json.dumps(batch.options_record(options)))
+    assert batch.options_from_record(record) == options
+    old_manifest = {k: record[k] for k in ("only", "call_timeout", "load_timeout", "memory_bytes")}
+    assert batch.options_from_record(old_manifest) == Options(frozenset({"q07"}), 12.0, 40.0, 3 * 1024**3)

@@ -30,7 +30,6 @@ from grader import batch
 from grader.corrections import Correction
 from grader.corrections import load as load_corrections
 from grader.corrections import note as corrections_note
-from grader.engine import Options
 from grader.overrides import apply as apply_overrides
 from grader.overrides import load as load_overrides
 from grader.regrade import regrade
@@ -76,9 +75,9 @@ class ClassUpdater:
             return None
         overrides = self.files.overrides if self.files.overrides.is_file() else None
         corrections = self.files.corrections if self.files.corrections.is_file() else None
-        chosen = Options(frozenset(options["only"]), float(options["call_timeout"]), float(options["load_timeout"]),
-                         int(options["memory_bytes"]))  # fmt: skip
-        return batch.cache_key(batch.Student(student, source), chosen, overrides, corrections)
+        return batch.cache_key(
+            batch.Student(student, source), batch.options_from_record(options), overrides, corrections
+        )
 
     def rewrite(self, student: str, replaced: dict[str, CheckResult] | None = None, stale: bool = False,
                 corrections: dict[str, Correction] | None = None) -> None:  # fmt: skip
