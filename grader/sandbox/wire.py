@@ -123,12 +123,15 @@ class Unsupported:
         return f"<unsupported {self.type_name}>"
 
 
+def encode_frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
+    return _HEADER.pack(len(body)) + body
+
+
 def write_frame(fd: int, message: dict[str, Any]) -> None:
     import os
 
-    body = json.dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
-    data = _HEADER.pack(len(body)) + body
-    view = memoryview(data)
+    view = memoryview(encode_frame(message))
     while view:
         written = os.write(fd, view)
         view = view[written:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -70,6 +71,23 @@ def test_an_endless_loop_times_out_and_the_next_call_works(sandbox_for) -> None:
     assert failure.value.kind == "timeout"
     assert box.call(function(box, "ok")).value == 1
     assert box.restarts == 1
+
+
+def test_a_request_to_a_child_that_stops_reading_ends_at_its_deadline() -> None:
+    # A child whose student code holds the interpreter (a thread in the regex engine) reads no more requests; a
+    # request larger than a pipe holds must not block the grader past the call's time limit.
+    from grader.sandbox.child_process import ChildProcess
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    child = ChildProcess.__new__(ChildProcess)
+    child._to_child = write_end
+    try:
+        with pytest.raises(TimeoutError):
+            child._write(b"x" * 4_000_000, time.monotonic() + 0.5)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
 
 
 def test_a_hard_exit_is_reported_not_fatal(sandbox_for) -> None:  # type: ignore[no-untyped-def]
