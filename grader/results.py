@@ -41,9 +41,11 @@ class Bilingual:
 
     @staticmethod
     def join(parts: list[Bilingual] | tuple[Bilingual, ...], sep: str = " ") -> Bilingual:
+        """The parts one after another; "; " and ", " become Persian's «؛ » and «، » in the Persian text."""
         if not parts:
             raise ValueError("nothing to join")
-        return Bilingual(sep.join(p.en for p in parts), sep.join(p.fa for p in parts))
+        sep_fa = {"; ": "؛ ", ", ": "، "}.get(sep, sep)
+        return Bilingual(sep.join(p.en for p in parts), sep_fa.join(p.fa for p in parts))
 
 
 class Status(enum.StrEnum):

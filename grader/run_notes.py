@@ -12,25 +12,28 @@ def _event(event: dict[str, Any]) -> Bilingual | None:
     kind = event.get("kind")
     asked, ran = event.get("asked"), event.get("ran")
     asked_text = f"{asked:,}" if isinstance(asked, int) else "all"
+    asked_fa = f"{asked:,}" if isinstance(asked, int) else "همهٔ"
     if kind == "epochs":
-        return Bilingual(f"fit: {asked_text} epochs cut to {ran}", f"fit: {asked_text} دوره به {ran} کاهش یافت")
+        return Bilingual(f"fit: {asked_text} epochs cut to {ran}", f"fit: {asked_fa} دوره به {ran} کاهش یافت")
     if kind == "samples":
         return Bilingual(f"fit: {asked_text} training examples cut to {ran:,}",
-                         f"fit: {asked_text} نمونهٔ آموزش به {ran:,} کاهش یافت")  # fmt: skip
+                         f"fit: {asked_fa} نمونهٔ آموزش به {ran:,} کاهش یافت")  # fmt: skip
+    if kind == "steps" and not isinstance(asked, int):  # a dataset of unknown length: perhaps shorter anyway
+        return Bilingual(f"fit: at most {ran} steps per epoch", f"fit: حداکثر {ran} گام در هر دوره")
     if kind == "steps":
         return Bilingual(
-            f"fit: {asked_text} steps per epoch cut to {ran}", f"fit: {asked_text} گام در هر دوره به {ran} کاهش یافت"
+            f"fit: {asked_text} steps per epoch cut to {ran}", f"fit: {asked_fa} گام در هر دوره به {ran} کاهش یافت"
         )
     if kind == "evaluate":
         return Bilingual(f"evaluate: {asked_text} examples cut to {ran:,} (its numbers are the budget run's)",
-                         f"evaluate: {asked_text} نمونه به {ran:,} کاهش یافت (اعدادش مال اجرای محدود است)")  # fmt: skip
+                         f"evaluate: {asked_fa} نمونه به {ran:,} کاهش یافت (اعدادش مال اجرای محدود است)")  # fmt: skip
     if kind == "fit_seconds":
         return Bilingual(
             f"training stopped after {event.get('seconds'):g} s", f"آموزش پس از {event.get('seconds'):g} ثانیه متوقف شد"
         )
     if kind == "trials":
         return Bilingual(
-            f"tuner search: {asked_text} trials cut to {ran}", f"جستجوی tuner: {asked_text} آزمایش به {ran} کاهش یافت"
+            f"tuner search: {asked_text} trials cut to {ran}", f"جستجوی tuner: {asked_fa} آزمایش به {ran} کاهش یافت"
         )
     if kind == "executions":
         return Bilingual(
