@@ -15,8 +15,8 @@ class RunSetup:
     """A notebook's budget and the data handed to it (see grader/notebook_data.py and sandbox/budget.py)."""
 
     budget: dict[str, Any] = field(default_factory=dict)  # budget.SETTINGS: epochs, steps, samples, ...
-    cell_seconds: float = 60.0  # a notebook cell is stopped after this, and the next one runs
-    notebook_seconds: float = 240.0  # a notebook that runs longer is killed and loaded definitions-only
+    cell_seconds: float = 90.0  # a notebook cell is stopped after this, and the next one runs (engine.Budget)
+    notebook_seconds: float = 300.0  # a notebook that runs longer is loaded definitions-only (engine.Budget)
     files: dict[str, bytes] = field(default_factory=dict)  # path relative to the scratch folder -> bytes
     keras: dict[str, str] = field(default_factory=dict)  # file name get_file asks for -> path in scratch
     mirrors: tuple[str, ...] = ()  # absolute folders made writable for notebooks (Colab's /content)
