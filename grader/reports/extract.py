@@ -49,10 +49,6 @@ class Extraction:
     read: list[str] = field(default_factory=list)  # files the answers came from
     notes: list[Bilingual] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not self.fields
-
 
 def report_files(root: Path) -> list[Path]:
     """Candidate report files, in the order they are read (Word, PDF, text, notebooks), each in path order."""

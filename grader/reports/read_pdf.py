@@ -47,22 +47,6 @@ def _is_arabic(char: str) -> bool:
     return (unicodedata.bidirectional(char) == "AL" and char.isalpha()) or unicodedata.category(char) == "Mn"
 
 
-def fix_ligatures(chars: list[Glyph]) -> list[Glyph]:
-    """Characters of one glyph (same box) in an Arabic-script word come out reversed: restore their order."""
-    fixed: list[Glyph] = []
-    i = 0
-    while i < len(chars):
-        j = i + 1
-        while j < len(chars) and not chars[j].generated and chars[j].box == chars[i].box:
-            j += 1
-        group = chars[i:j]
-        if len(group) > 1 and all(_is_arabic(c.text) for c in group) and any(c.text.isalpha() for c in group):
-            group = group[::-1]
-        fixed.extend(group)
-        i = j
-    return fixed
-
-
 _PAIRS = {"(": ")", "[": "]"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from grader.reports.document import Block, Document, Location, UnreadableReport
@@ -19,12 +20,14 @@ def _decode(data: bytes, relative: str) -> str:
         if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         return text
-    try:  # Windows' Arabic code page, which Persian Notepad files sometimes use
-        return data.decode("cp1256")
-    except UnicodeDecodeError:
-        raise UnreadableReport(Bilingual(
-            f"{relative}: not UTF-8 text; save it as UTF-8", f"{relative}: متن UTF-8 نیست؛ آن را با UTF-8 ذخیره کنید",
-        )) from None  # fmt: skip
+    # Windows' Arabic code page, which Persian Notepad files sometimes use. It maps every byte, so the text is
+    # taken only when it reads as text: Arabic letters, and next to no control characters (a binary file has many).
+    text = data.decode("cp1256")
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\r\n\t")
+    if re.search(r"[\u0600-\u06ff]", text) and controls <= len(text) // 100:
+        return text
+    raise UnreadableReport(Bilingual(
+        f"{relative}: not UTF-8 text; save it as UTF-8", f"{relative}: متن UTF-8 نیست؛ آن را با UTF-8 ذخیره کنید"))  # fmt: skip
 
 
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")  # Markdown's backslash escapes: conv2d\_5 -> conv2d_5
