@@ -32,11 +32,12 @@ class SheetProblem:
     line: int | None
     field: str | None
     message: Bilingual
+    from_report: bool = False  # the answer was read from the student's report, not typed in the sheet
 
     def describe(self) -> Bilingual:
         where_en = f"answer sheet line {self.line}" if self.line else "answer sheet"
         where_fa = f"پاسخ‌نامه، خط {self.line}" if self.line else "پاسخ‌نامه"
-        if self.line is None and self.field and self.message.en.endswith(")") and "(read from " in self.message.en:
+        if self.from_report and self.line is None:
             where_en, where_fa = "report", "گزارش"
         if self.field:
             where_en += f", field {self.field}"
@@ -146,7 +147,7 @@ class AnswerSheet:
             where = raw.source.describe() if raw.source is not None else None
             message = error.message if where is None else Bilingual(
                 f"{error.message.en} (read from {where.en})", f"{error.message.fa} (خوانده‌شده از {where.fa})")  # fmt: skip
-            return Invalid(SheetProblem(path[0], raw.line or None, dotted, message))
+            return Invalid(SheetProblem(path[0], raw.line or None, dotted, message, from_report=where is not None))
 
     def text(self, dotted: str) -> str:
         answer = self.get(dotted, str)
