@@ -8,6 +8,7 @@ only by a photo of handwriting is sent to a TA instead of scoring 0 silently.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def read_docx(path: Path, relative: str) -> Document:
     result = Document(relative, "docx")
     styles = _style_names(document)
     paragraph_number = table_number = 0
-    for element in document.element.body.iterchildren():
+    for element in _body_elements(document.element.body):
         name = _local(element)
         if name == "p":
             paragraph_number += 1
@@ -103,7 +104,8 @@ def read_docx(path: Path, relative: str) -> Document:
                 cells: list[str] = []
                 pictures = 0
                 for cell in _unique_cells(row):
-                    parts = [_paragraph_parts(p) for p in cell._tc.iterchildren(f"{W}p")]
+                    # every paragraph of the cell: in a content control or a table nested in it too
+                    parts = [_paragraph_parts(p) for p in cell._tc.iter(f"{W}p")]
                     cells.append(" ".join(t for t, _ in parts if t).strip())
                     pictures += sum(n for _, n in parts)
                 where = Location(relative, table=table_number, row=row_number)
@@ -112,6 +114,16 @@ def read_docx(path: Path, relative: str) -> Document:
                 for _ in range(pictures):
                     result.blocks.append(Block("image", "", where))
     return result
+
+
+def _body_elements(container: Any) -> Iterator[Any]:
+    """The body's paragraphs and tables in order, also those inside content controls (a cover page, a
+    "type your answer here" box of a template) and custom XML, which python-docx's own lists skip."""
+    for element in container.iterchildren():
+        if _local(element) in ("sdt", "sdtContent", "customXml"):
+            yield from _body_elements(element)
+        else:
+            yield element
 
 
 def _unique_cells(row: Any) -> list[Any]:

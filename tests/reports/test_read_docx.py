@@ -47,3 +47,39 @@ def test_a_truncated_word_file_is_refused_with_what_to_do(tmp_path: Path) -> Non
         read_docx(path, "Report.docx")
     assert "save it again as .docx" in raised.value.message.en
     assert "دوباره" in raised.value.message.fa
+
+
+def test_answers_inside_content_controls_and_nested_tables_are_read(tmp_path: Path) -> None:
+    # Word templates put "type your answer here" boxes (content controls, w:sdt) in the body and in table cells;
+    # python-docx's paragraph and cell lists skip what is inside them.
+    import copy
+
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    path = write_docx(tmp_path / "Report.docx", [
+        ("heading", "سوال ششم"),
+        ("text", "ج) اپسیلون از تقسیم بر صفر جلوگیری می‌کند."),
+        ("table", [["لایه", "تعداد پارامتر"], ["Dense", "220"]]),
+    ])  # fmt: skip
+    document = docx.Document(str(path))
+    body = document.element.body
+    answer = body.findall(qn("w:p"))[1]
+    sdt = etree.SubElement(body, qn("w:sdt"))
+    etree.SubElement(sdt, qn("w:sdtPr"))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    answer.addprevious(sdt)
+    content.append(answer)  # the answer paragraph now lives in a content control, where it was
+    cell = document.tables[0].cell(1, 1)._tc
+    cell_sdt = etree.SubElement(cell, qn("w:sdt"))
+    cell_content = etree.SubElement(cell_sdt, qn("w:sdtContent"))
+    moved = cell.find(qn("w:p"))
+    cell_content.append(copy.deepcopy(moved))
+    cell.remove(moved)
+    document.save(str(path))
+
+    blocks = read_docx(path, "Report.docx").blocks
+    assert [b.kind for b in blocks] == ["heading", "text", "row", "row"]
+    assert blocks[1].text == "ج) اپسیلون از تقسیم بر صفر جلوگیری می‌کند." and blocks[1].where.paragraph == 2
+    assert blocks[3].cells == ("Dense", "220")
