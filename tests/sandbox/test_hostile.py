@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,7 +227,12 @@ def test_symlinks_pointing_outside_are_not_followed(submission, tmp_path: Path) 
     assert "copied_reference.py: a symbolic link" in en
 
 
-def test_the_grader_survives_and_leaves_no_process_behind(submission, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_grader_survives_and_leaves_no_process_behind(submission, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # This run's sandboxes work under a folder of their own, named on every child's command line (its plan):
+    # children of another grader running on the machine at the same time are not this run's leftovers.
+    own = tmp_path / "own-sandboxes"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
     folder = submission({"forward_batchnorm.py": HOSTILE / "fork_bomb.py"})
     grade_attack(folder, tmp_path)
     time.sleep(0.5)
@@ -237,7 +243,7 @@ def test_the_grader_survives_and_leaves_no_process_behind(submission, tmp_path: 
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"__hw4_child__" in cmdline and int(entry.name) != os.getpid():
+            if b"__hw4_child__" in cmdline and str(own).encode() in cmdline and int(entry.name) != os.getpid():
                 leftovers.append(entry.name)
     assert leftovers == []
 
