@@ -61,7 +61,7 @@ def grade_statements(ctx: QuestionContext, chosen: frozenset[int]) -> Verdict:
         listed = ", ".join(str(n) for n in unread)
         feedback = Bilingual.join([feedback, Bilingual(
             f"No verdict was read for statement(s) {listed}: counted as not called true; a TA should check.",
-            f"برای عبارت {listed} حکمی خوانده نشد: «درست‌نامیده‌نشده» حساب شد؛ دستیار آموزشی باید بررسی کند.")], sep=" ")  # fmt: skip
+            f"برای عبارت {listed} حکمی خوانده نشد: «درست» شمرده نشد؛ دستیار آموزشی باید بررسی کند.")], sep=" ")  # fmt: skip
     return Verdict(earned / 3, feedback, manual_review=earned < 3 or bool(unread))
 
 
